@@ -1,0 +1,240 @@
+//! The keyword-prefiltered matcher every pattern-based check runs on.
+//!
+//! All keywords of all rules go into one Aho-Corasick automaton. Text is searched once
+//! for keywords; a rule's regex is compiled on first use and run only on the lines where
+//! one of its keywords occurs. A change that touches no keyword pays for no regex.
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::{Captures, Regex, RegexBuilder};
+
+use crate::chunk::{line_bounds, Chunk};
+
+/// A pattern rule as the matcher needs it.
+#[derive(Debug, Clone)]
+pub struct PatternSpec {
+    pub id: Arc<str>,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    /// Bytes from the start of the keyword's line the regex may see; `None`: the line.
+    pub window: Option<usize>,
+    /// Path globs the rule is limited to; empty: every path.
+    pub paths: Vec<String>,
+}
+
+/// A rule that cannot be prepared: its regex or a glob is invalid.
+#[derive(Debug, thiserror::Error)]
+#[error("rule `{rule}`: {message}")]
+pub struct PatternError {
+    pub rule: String,
+    pub message: String,
+}
+
+/// Lines over this length are not searched (see [`MatchLimits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MatchLimits {
+    pub max_line_bytes: usize,
+}
+
+/// Keyword index plus lazily compiled regexes for a set of rules.
+pub struct Matcher {
+    specs: Vec<PatternSpec>,
+    regexes: Vec<OnceLock<Result<Regex, String>>>,
+    path_filters: Vec<Option<GlobSet>>,
+    keywords: AhoCorasick,
+    /// For each keyword (automaton pattern id), the rules it gates.
+    keyword_rules: Vec<Vec<u32>>,
+}
+
+/// A line that was too long to search, reported so that nothing is skipped silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    pub line: u32,
+    pub bytes: usize,
+}
+
+impl Matcher {
+    /// Builds the keyword automaton. Regexes are not compiled here.
+    pub fn new(specs: Vec<PatternSpec>) -> Result<Matcher, PatternError> {
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut path_filters = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            for kw in &spec.keywords {
+                let kw = kw.to_ascii_lowercase();
+                match words.iter().position(|w| *w == kw) {
+                    Some(k) => keyword_rules[k].push(i as u32),
+                    None => {
+                        words.push(kw);
+                        keyword_rules.push(vec![i as u32]);
+                    }
+                }
+            }
+            path_filters.push(build_globs(spec)?);
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .map_err(|e| PatternError { rule: "<keywords>".into(), message: e.to_string() })?;
+        let regexes = specs.iter().map(|_| OnceLock::new()).collect();
+        Ok(Matcher { specs, regexes, path_filters, keywords, keyword_rules })
+    }
+
+    pub fn specs(&self) -> &[PatternSpec] {
+        &self.specs
+    }
+
+    /// Compiles one rule's regex now (user-supplied rules are checked at load time).
+    pub fn compile(&self, rule: usize) -> Result<&Regex, PatternError> {
+        self.regexes[rule]
+            .get_or_init(|| {
+                RegexBuilder::new(&self.specs[rule].regex)
+                    .size_limit(32 * 1024 * 1024)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|message| PatternError { rule: self.specs[rule].id.to_string(), message: message.clone() })
+    }
+
+    /// Calls `on_match(rule, captures, window_start)` for every regex match of every
+    /// rule whose keyword occurs in an added region of `chunk`. Capture offsets are
+    /// relative to `window_start`. Returns the lines skipped for length.
+    pub fn find<F>(&self, chunk: &Chunk, limits: MatchLimits, mut on_match: F) -> Vec<SkippedLine>
+    where
+        F: FnMut(usize, &Captures<'_>, usize),
+    {
+        let text = &chunk.text[..];
+        // (rule, line start) pairs: each rule's regex runs once per line at most.
+        let mut candidates: Vec<(u32, usize, usize)> = Vec::new();
+        let mut skipped = Vec::new();
+        let mut last_skipped_line = usize::MAX;
+        for region in &chunk.added {
+            let hay = &text[region.start..region.end];
+            let mut line_cache: Option<Range<usize>> = None;
+            for m in self.keywords.find_overlapping_iter(hay) {
+                let at = region.start + m.start();
+                let line = match &line_cache {
+                    Some(l) if l.start <= at && at <= l.end => l.clone(),
+                    _ => {
+                        let l = line_bounds(text, at);
+                        line_cache = Some(l.clone());
+                        l
+                    }
+                };
+                for &rule in &self.keyword_rules[m.pattern().as_usize()] {
+                    let end = match self.specs[rule as usize].window {
+                        Some(w) => (line.start + w).min(text.len()),
+                        None => {
+                            if line.len() > limits.max_line_bytes {
+                                if last_skipped_line != line.start {
+                                    last_skipped_line = line.start;
+                                    let (n, _) = chunk.line_at(line.start);
+                                    skipped.push(SkippedLine { line: n, bytes: line.len() });
+                                }
+                                continue;
+                            }
+                            line.end
+                        }
+                    };
+                    candidates.push((rule, line.start, end));
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for (rule, start, end) in candidates {
+            let rule = rule as usize;
+            if let Some(globs) = &self.path_filters[rule] {
+                if !globs.is_match(&*chunk.path) {
+                    continue;
+                }
+            }
+            let Ok(regex) = self.compile(rule) else { continue };
+            for caps in regex.captures_iter(&text[start..end]) {
+                on_match(rule, &caps, start);
+            }
+        }
+        skipped
+    }
+}
+
+fn build_globs(spec: &PatternSpec) -> Result<Option<GlobSet>, PatternError> {
+    if spec.paths.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in &spec.paths {
+        let glob = Glob::new(p).map_err(|e| PatternError { rule: spec.id.to_string(), message: e.to_string() })?;
+        b.add(glob);
+    }
+    b.build().map(Some).map_err(|e| PatternError { rule: spec.id.to_string(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(id: &str, kw: &str, re: &str) -> PatternSpec {
+        PatternSpec { id: id.into(), keywords: vec![kw.into()], regex: re.into(), window: None, paths: vec![] }
+    }
+
+    fn run(m: &Matcher, chunk: &Chunk) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        m.find(chunk, MatchLimits { max_line_bytes: 1000 }, |rule, caps, base| {
+            let g = caps.get(1).unwrap();
+            out.push((rule, format!("{}@{}", String::from_utf8_lossy(g.as_bytes()), base + g.start())));
+        });
+        out
+    }
+
+    #[test]
+    fn regex_runs_only_where_keywords_occur() {
+        let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})"), spec("b", "zzz", r"(never)")]).unwrap();
+        let chunk = Chunk::whole("f", &b"x = TOK_1234\ny = tok_5678\n"[..]);
+        assert_eq!(run(&m, &chunk), vec![(0, "5678@21".to_string())]);
+        // Rule b's keyword never occurred, so its regex was never compiled.
+        assert!(m.regexes[1].get().is_none());
+        assert!(m.regexes[0].get().is_some());
+    }
+
+    #[test]
+    fn only_added_regions_are_searched() {
+        let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})")]).unwrap();
+        let mut chunk = Chunk::whole("f", &b"tok_1111\ntok_2222\n"[..]);
+        chunk.added = vec![crate::chunk::Region { start: 9, end: 18, first_line: 2 }];
+        assert_eq!(run(&m, &chunk), vec![(0, "2222@13".to_string())]);
+    }
+
+    #[test]
+    fn long_lines_are_reported_not_searched() {
+        let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})")]).unwrap();
+        let mut text = vec![b'a'; 2000];
+        text.extend_from_slice(b"tok_1234\nok\n");
+        let chunk = Chunk::whole("f", text);
+        let mut hits = 0;
+        let skipped = m.find(&chunk, MatchLimits { max_line_bytes: 1000 }, |_, _, _| hits += 1);
+        assert_eq!(hits, 0);
+        assert_eq!(skipped, vec![SkippedLine { line: 1, bytes: 2008 }]);
+    }
+
+    #[test]
+    fn path_filters_limit_rules() {
+        let mut s = spec("a", "tok_", r"tok_([0-9]{4})");
+        s.paths = vec!["**/.npmrc".into()];
+        let m = Matcher::new(vec![s]).unwrap();
+        assert!(run(&m, &Chunk::whole("src/main.rs", &b"tok_1234"[..])).is_empty());
+        assert_eq!(run(&m, &Chunk::whole("app/.npmrc", &b"tok_1234"[..])).len(), 1);
+    }
+
+    #[test]
+    fn bad_regex_is_an_error_on_compile() {
+        let m = Matcher::new(vec![spec("bad", "tok_", r"tok_(")]).unwrap();
+        let err = m.compile(0).unwrap_err();
+        assert_eq!(err.rule, "bad");
+    }
+}

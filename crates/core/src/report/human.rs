@@ -1,0 +1,142 @@
+use std::fmt::Write;
+
+use owo_colors::{OwoColorize, Style};
+
+use super::Report;
+use crate::finding::Finding;
+
+/// The terminal report: each finding located as `path:line:column`, its rule, the line
+/// with the value masked, then a summary and how to proceed.
+pub fn render_human(report: &Report<'_>, color: bool) -> String {
+    let paint = |text: &str, style: Style| -> String {
+        if color {
+            text.style(style).to_string()
+        } else {
+            text.to_string()
+        }
+    };
+    let red = Style::new().red().bold();
+    let yellow = Style::new().yellow().bold();
+    let dim = Style::new().dimmed();
+    let bold = Style::new().bold();
+    let o = report.outcome;
+    let mut s = String::new();
+    for f in &o.findings {
+        let (mark, style) = if f.blocks() { ("✖", red) } else { ("⚠", yellow) };
+        let _ =
+            writeln!(s, "{} {} {}", paint(mark, style), paint(&f.message, bold), paint(&format!("[{}]", f.rule), dim));
+        let mut place = format!("{}:{}:{}", f.path, f.line, f.column);
+        if let Some(c) = &f.commit {
+            let _ = write!(place, "  in commit {}", &c[..c.len().min(12)]);
+            if let Some(d) = &f.author_date {
+                let _ = write!(place, " ({d})");
+            }
+        }
+        let _ = writeln!(s, "  {place}");
+        let _ = writeln!(s, "  {} {}", paint("│", dim), f.masked_line);
+        let mut facts = format!("value {}  fingerprint {}", f.redacted, f.fingerprint);
+        if let Some(note) = &f.note {
+            let _ = write!(facts, "  ({note})");
+        }
+        let _ = writeln!(s, "  {}", paint(&facts, dim));
+        if let Some(p) = &f.package {
+            let _ = writeln!(s, "  package {} {} {}  {}", p.ecosystem, p.name, p.version, f.advisories.join(", "));
+        }
+        s.push('\n');
+    }
+    for w in &o.warnings {
+        let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let _ = writeln!(s, "{} {}{}: {}", paint("⚠", yellow), w.path, line, w.message);
+    }
+    for e in &o.errors {
+        let _ = writeln!(s, "{} {}", paint("error:", red), e);
+    }
+    for n in &report.notices {
+        let _ = writeln!(s, "{} {}", paint("note:", yellow), n);
+    }
+    s.push_str(&summary(report));
+    s.push('\n');
+    if o.findings.iter().any(Finding::blocks) {
+        s.push_str(&hints(report));
+    }
+    s
+}
+
+fn summary(report: &Report<'_>) -> String {
+    let o = report.outcome;
+    let blocking = o.findings.iter().filter(|f| f.blocks()).count();
+    let warnings = o.findings.len() - blocking;
+    let mut s = format!("{}: ", report.tool);
+    if blocking > 0 {
+        let _ = write!(s, "{blocking} finding{} block{}", plural(blocking), if blocking == 1 { "s" } else { "" });
+        let _ = write!(s, " this {}", subject(report.mode));
+    } else if o.errors.is_empty() {
+        s.push_str("nothing blocks");
+    } else {
+        s.push_str("could not judge everything (fails closed)");
+    }
+    if warnings > 0 {
+        let _ = write!(s, ", {warnings} warning{}", plural(warnings));
+    }
+    let _ = write!(s, " ({} file{}, {} judged", o.files, plural(o.files as usize), bytes(o.bytes));
+    if o.commits > 0 {
+        let _ = write!(s, " in {} commit{}", o.commits, plural(o.commits as usize));
+    }
+    let _ = write!(s, ", {} ms", report.elapsed_ms);
+    if o.binary_skipped > 0 {
+        let _ = write!(s, "; {} binary skipped", o.binary_skipped);
+    }
+    let counts: Vec<String> = report
+        .suppressed_counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(by, n)| format!("{n} {}", by.as_str()))
+        .collect();
+    if !counts.is_empty() {
+        let _ = write!(s, "; suppressed: {}", counts.join(", "));
+    }
+    s.push(')');
+    s
+}
+
+fn subject(mode: &str) -> &'static str {
+    match mode {
+        "pre-commit" | "commit-msg" => "commit",
+        "pre-push" => "push",
+        "pre-receive" => "push (refused by the server)",
+        _ => "scan",
+    }
+}
+
+fn hints(report: &Report<'_>) -> String {
+    let mut s = String::from("How to proceed:\n");
+    match report.mode {
+        "pre-commit" => s.push_str(
+            "  • remove the value, then stage the file again (`git add FILE`); or unstage it: `git restore --staged FILE`\n",
+        ),
+        "pre-push" | "pre-receive" => s.push_str(
+            "  • the commit named above carries the value: rewrite it (`git rebase -i`, then edit or drop it) before pushing\n",
+        ),
+        _ => s.push_str("  • remove the value from the file and read it from the environment or a secret store\n"),
+    }
+    s.push_str("  • rotate the credential if it is real: assume anything that reached a commit is exposed\n");
+    s.push_str("  • if it is not a secret: put `tollgate:allow=RULE` in a comment on that line or the line before,\n");
+    s.push_str("    or add an [[allow]] entry (path, rule or fingerprint, with a reason) to .tollgate.toml\n");
+    s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 10 * 1024 * 1024 => format!("{} MiB", n / (1024 * 1024)),
+        n if n >= 10 * 1024 => format!("{} KiB", n / 1024),
+        n => format!("{n} B"),
+    }
+}

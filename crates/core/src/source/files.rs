@@ -1,0 +1,131 @@
+//! Files as they are on disk (scan mode): folders walked in parallel with `.gitignore`
+//! honoured, hidden files included (that is where `.env` lives), `.git` skipped; `-`
+//! reads stdin.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Mutex;
+
+use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+
+use crate::chunk::Chunk;
+use crate::engine::{Outcome, Scanner};
+
+/// Judges every file under `paths` (default: the current directory).
+pub fn scan_paths(paths: &[String], scanner: &Scanner, threads: usize) -> Outcome {
+    let mut out = Outcome::default();
+    let (stdin, on_disk): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| p.as_str() == "-");
+    if !stdin.is_empty() {
+        scan_stdin(scanner, &mut out);
+    }
+    let roots: Vec<&str> = if paths.is_empty() { vec!["."] } else { on_disk.iter().map(|s| s.as_str()).collect() };
+    if roots.is_empty() {
+        return out;
+    }
+    for root in &roots {
+        if std::fs::symlink_metadata(root).is_err() {
+            out.errors.push(format!("{root}: no such file or directory"));
+        }
+    }
+    let mut builder = WalkBuilder::new(roots[0]);
+    for root in &roots[1..] {
+        builder.add(root);
+    }
+    builder.hidden(false).threads(threads).filter_entry(|e| e.file_name() != ".git");
+    let shared = Mutex::new(Outcome::default());
+    let mut visitors = VisitorBuilder { scanner, shared: &shared };
+    builder.build_parallel().visit(&mut visitors);
+    out.merge(shared.into_inner().unwrap_or_else(|e| e.into_inner()));
+    out
+}
+
+fn scan_stdin(scanner: &Scanner, out: &mut Outcome) {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        out.errors.push(format!("<stdin>: cannot read: {e}"));
+        return;
+    }
+    if scanner.admit_size("<stdin>", None, bytes.len() as u64, out) && scanner.admit_content(&bytes, out) {
+        scanner.judge(&Chunk::whole("<stdin>", bytes), out);
+    }
+}
+
+/// Judges one file on disk.
+pub fn scan_file(path: &Path, scanner: &Scanner, out: &mut Outcome) {
+    let shown = display_path(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            out.errors.push(format!("{shown}: cannot read: {e}"));
+            return;
+        }
+    };
+    if !scanner.admit_size(&shown, None, meta.len(), out) {
+        return;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            if scanner.admit_content(&bytes, out) {
+                scanner.judge(&Chunk::whole(shown.as_str(), bytes), out);
+            }
+        }
+        Err(e) => out.errors.push(format!("{shown}: cannot read: {e}")),
+    }
+}
+
+/// A path as reports show it: `/` separators, no leading `./`.
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("./") {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+struct VisitorBuilder<'a> {
+    scanner: &'a Scanner,
+    shared: &'a Mutex<Outcome>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor { scanner: self.scanner, shared: self.shared, local: Outcome::default() })
+    }
+}
+
+/// One walker thread's state; merges into the shared outcome when the thread ends.
+struct Visitor<'a> {
+    scanner: &'a Scanner,
+    shared: &'a Mutex<Outcome>,
+    local: Outcome,
+}
+
+impl ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => scan_file(e.path(), self.scanner, &mut self.local),
+            Ok(_) => {}
+            Err(e) => self.local.errors.push(e.to_string()),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.merge(local);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_clean() {
+        assert_eq!(display_path(Path::new("./src/a.rs")), "src/a.rs");
+        assert_eq!(display_path(Path::new("src/a.rs")), "src/a.rs");
+    }
+}

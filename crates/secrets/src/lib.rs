@@ -1,0 +1,230 @@
+//! tollgate's secrets check: provider-specific rules and generic keyword-plus-entropy
+//! detection, all written as data in `policies/secrets/*.toml` and embedded at build
+//! time, with offline validation of formats that carry a checksum.
+//!
+//! ```
+//! use tollgate_core::{Check, CheckOutput, Chunk};
+//! use tollgate_secrets::SecretsCheck;
+//!
+//! let check = SecretsCheck::new(&tollgate_policy::Policy::default()).unwrap();
+//! let mut out = CheckOutput::default();
+//! check.judge(&Chunk::whole("config.py", &b"password = \"Zq8Rt2vW7pLx9s\"\n"[..]), &mut out);
+//! assert_eq!(&*out.findings[0].rule, "generic-password");
+//! ```
+
+pub mod pack;
+pub mod placeholder;
+pub mod validate;
+
+use std::sync::Arc;
+
+use tollgate_core::entropy::shannon;
+use tollgate_core::matcher::PatternError;
+use tollgate_core::{Check, CheckOutput, Chunk, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Warning};
+use tollgate_policy::{Policy, PolicyError, RuleDef};
+
+pub use pack::builtin_rules;
+use validate::{validate, Verdict};
+
+/// What a rule needs at match time besides its pattern.
+#[derive(Debug, Clone)]
+struct RuleMeta {
+    description: String,
+    group: usize,
+    entropy: Option<f64>,
+    validator: Option<String>,
+    severity: Severity,
+    generic: bool,
+    skip_placeholders: bool,
+}
+
+/// The secrets check, prepared for a policy.
+pub struct SecretsCheck {
+    matcher: Matcher,
+    meta: Vec<RuleMeta>,
+    limits: MatchLimits,
+}
+
+/// A secrets check that cannot be prepared.
+#[derive(Debug)]
+pub enum SecretsError {
+    /// A rule pack or policy file is invalid.
+    Policy(PolicyError),
+    /// A rule's regex or path glob does not compile.
+    Pattern(PatternError),
+}
+
+impl std::fmt::Display for SecretsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretsError::Policy(e) => e.fmt(f),
+            SecretsError::Pattern(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SecretsError {}
+
+impl SecretsCheck {
+    /// Built-in rules, then the policy's rules (replacing built-ins of the same id),
+    /// minus the disabled ones. Rules from policy files are compiled now so a bad regex
+    /// is reported at once; built-in rules are compiled on first use.
+    pub fn new(policy: &Policy) -> Result<SecretsCheck, SecretsError> {
+        let mut rules = builtin_rules().map_err(SecretsError::Policy)?;
+        for custom in &policy.secret_rules {
+            rules.retain(|r| r.id.get_ref() != custom.id.get_ref());
+        }
+        rules.extend(policy.secret_rules.iter().cloned());
+        rules.retain(|r| !policy.disabled_secret_rules.iter().any(|d| d == r.id.get_ref()));
+        let custom_ids: Vec<String> = policy.secret_rules.iter().map(|r| r.id.get_ref().clone()).collect();
+        let check = SecretsCheck::from_rules(rules, policy.max_line_bytes)?;
+        for (i, spec) in check.matcher.specs().iter().enumerate() {
+            if custom_ids.iter().any(|id| **id == *spec.id) {
+                check.matcher.compile(i).map_err(SecretsError::Pattern)?;
+            }
+        }
+        Ok(check)
+    }
+
+    /// A check over exactly these rules.
+    pub fn from_rules(rules: Vec<RuleDef>, max_line_bytes: usize) -> Result<SecretsCheck, SecretsError> {
+        let mut specs = Vec::with_capacity(rules.len());
+        let mut meta = Vec::with_capacity(rules.len());
+        for r in rules {
+            if let Some(v) = &r.validator {
+                if !validate::VALIDATORS.contains(&v.get_ref().as_str()) {
+                    return Err(SecretsError::Pattern(PatternError {
+                        rule: r.id.get_ref().clone(),
+                        message: format!(
+                            "unknown validator `{}` (known: {})",
+                            v.get_ref(),
+                            validate::VALIDATORS.join(", ")
+                        ),
+                    }));
+                }
+            }
+            specs.push(PatternSpec {
+                id: Arc::from(r.id.get_ref().as_str()),
+                keywords: r.keywords,
+                regex: r.regex.into_inner(),
+                window: r.window,
+                paths: r.paths,
+            });
+            meta.push(RuleMeta {
+                description: r.description,
+                group: r.secret_group,
+                entropy: r.entropy,
+                validator: r.validator.map(|v| v.into_inner()),
+                severity: r.severity,
+                generic: r.generic,
+                skip_placeholders: r.skip_placeholders,
+            });
+        }
+        let matcher = Matcher::new(specs).map_err(SecretsError::Pattern)?;
+        Ok(SecretsCheck { matcher, meta, limits: MatchLimits { max_line_bytes } })
+    }
+
+    /// The number of rules in force.
+    pub fn rule_count(&self) -> usize {
+        self.meta.len()
+    }
+
+    /// Every rule's id and description, for `tollgate doctor` and SARIF.
+    pub fn rules(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.matcher.specs().iter().zip(&self.meta).map(|(s, m)| (&*s.id, m.description.as_str()))
+    }
+
+    /// Compiles a rule's regex (tests use it to validate the whole pack).
+    pub fn compile_rule(&self, rule: usize) -> Result<(), PatternError> {
+        self.matcher.compile(rule).map(|_| ())
+    }
+}
+
+/// A value a rule matched and accepted, before overlaps are resolved.
+struct Candidate {
+    rule: usize,
+    span: std::ops::Range<usize>,
+    note: Option<&'static str>,
+}
+
+impl Check for SecretsCheck {
+    fn name(&self) -> &'static str {
+        "secrets"
+    }
+
+    fn judge(&self, chunk: &Chunk, out: &mut CheckOutput) {
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
+            let meta = &self.meta[rule];
+            let Some(m) = caps.get(meta.group) else { return };
+            let span = base + m.start()..base + m.end();
+            if span.is_empty() || !chunk.is_added(span.start) {
+                return;
+            }
+            let value = m.as_bytes();
+            if meta.entropy.is_some_and(|min| shannon(value) < min) {
+                return;
+            }
+            if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
+                return;
+            }
+            if meta.generic && !has_letter_and_digit_or_symbol(value) {
+                return;
+            }
+            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
+                Some(Verdict::Rejected) => return,
+                Some(Verdict::Verified(note)) => Some(note),
+                None => None,
+            };
+            candidates.push(Candidate { rule, span, note });
+        });
+        for s in skipped {
+            out.warnings.push(Warning {
+                path: chunk.path.to_string(),
+                line: Some(s.line),
+                commit: chunk.commit.as_ref().map(|c| c.id.clone()),
+                message: format!("line not scanned for secrets: {} bytes is over settings.max_line_bytes", s.bytes),
+            });
+        }
+        for c in resolve_overlaps(candidates, &self.meta) {
+            let meta = &self.meta[c.rule];
+            out.findings.push(Finding::locate(Hit {
+                check: "secrets",
+                rule: self.matcher.specs()[c.rule].id.clone(),
+                severity: meta.severity,
+                message: meta.description.clone(),
+                span: c.span,
+                note: c.note.map(str::to_string),
+                chunk,
+            }));
+        }
+    }
+}
+
+/// Generic values must look like keys or passwords, not words: a digit or a symbol
+/// besides letters.
+fn has_letter_and_digit_or_symbol(value: &[u8]) -> bool {
+    value.iter().any(u8::is_ascii_alphabetic) && value.iter().any(|b| !b.is_ascii_alphabetic())
+}
+
+/// One finding per value: a provider rule wins over a generic rule on an overlapping
+/// value, and a rule reports a span once.
+fn resolve_overlaps(mut candidates: Vec<Candidate>, meta: &[RuleMeta]) -> Vec<Candidate> {
+    candidates.sort_by_key(|c| (c.span.start, c.rule));
+    candidates.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    let specific: Vec<std::ops::Range<usize>> =
+        candidates.iter().filter(|c| !meta[c.rule].generic).map(|c| c.span.clone()).collect();
+    candidates
+        .retain(|c| !meta[c.rule].generic || !specific.iter().any(|s| s.start < c.span.end && c.span.start < s.end));
+    // Two generic rules on one value: keep the first.
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let overlaps_generic = kept.iter().any(|k| {
+            meta[k.rule].generic && meta[c.rule].generic && k.span.start < c.span.end && c.span.start < k.span.end
+        });
+        if !overlaps_generic {
+            kept.push(c);
+        }
+    }
+    kept
+}

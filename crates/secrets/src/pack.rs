@@ -1,0 +1,82 @@
+//! The built-in rule packs (`policies/secrets/*.toml`), embedded at build time.
+
+use tollgate_policy::{PolicyError, RuleDef, RulePack};
+
+include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+
+/// Parses every built-in pack. Rule ids must be unique across packs.
+pub fn builtin_rules() -> Result<Vec<RuleDef>, PolicyError> {
+    let mut rules: Vec<RuleDef> = Vec::new();
+    for (name, text) in PACKS {
+        let file = format!("policies/secrets/{name}");
+        let pack = RulePack::parse(&file, text)?;
+        for rule in pack.rule {
+            if rules.iter().any(|r| r.id.get_ref() == rule.id.get_ref()) {
+                return Err(PolicyError::at(
+                    &file,
+                    text,
+                    rule.id.span().start,
+                    format!("duplicate rule id `{}`", rule.id.get_ref()),
+                ));
+            }
+            rules.push(rule);
+        }
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SecretsCheck;
+    use tollgate_core::{Check, CheckOutput, Chunk};
+
+    /// Every rule finds each of its own examples and none of its negative examples.
+    /// A file name the rule's path globs accept is used, so path-limited rules run.
+    #[test]
+    fn rule_examples() {
+        let rules = builtin_rules().unwrap_or_else(|e| panic!("{e}"));
+        let check = SecretsCheck::from_rules(rules.clone(), 1 << 20).unwrap_or_else(|e| panic!("{e}"));
+        let mut failures = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let id = rule.id.get_ref();
+            if let Err(e) = check.compile_rule(i) {
+                failures.push(format!("{id}: regex does not compile: {e}"));
+                continue;
+            }
+            let path = example_path(rule);
+            let found = |text: &str| {
+                let mut out = CheckOutput::default();
+                check.judge(&Chunk::whole(path.as_str(), text.as_bytes()), &mut out);
+                out.findings.iter().any(|f| &*f.rule == id.as_str())
+            };
+            for ex in rule.examples.get_ref() {
+                if !found(ex) {
+                    failures.push(format!("{id}: example not found: {ex:?}"));
+                }
+            }
+            for ex in rule.negative_examples.get_ref() {
+                if found(ex) {
+                    failures.push(format!("{id}: negative example found: {ex:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} rule example failures:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    fn example_path(rule: &RuleDef) -> String {
+        match rule.paths.first() {
+            None => "example.txt".to_string(),
+            Some(glob) => {
+                glob.replace("**/", "").replace("**", "x").replace('*', "x").replace(['{', '}', '[', ']'], "")
+            }
+        }
+    }
+
+    #[test]
+    fn the_pack_is_large_and_ids_are_unique() {
+        let rules = builtin_rules().unwrap();
+        let provider = rules.iter().filter(|r| !r.generic).count();
+        assert!(provider >= 150, "only {provider} provider-specific rules");
+    }
+}

@@ -1,0 +1,17 @@
+//! `tollgate`: every enabled check in one process, plus installation and administration.
+
+use std::process::ExitCode;
+
+use tollgate::cli::{Command, TollgateCli};
+use tollgate::run::{run_mode, Checks};
+
+fn main() -> ExitCode {
+    let cli: TollgateCli = match tollgate::parse_args() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let result = match &cli.command {
+        Command::Mode(mode) => run_mode("tollgate", Checks::All, mode, &cli.common),
+    };
+    result.unwrap_or_else(|e| tollgate::fail("tollgate", &e))
+}

@@ -1,0 +1,92 @@
+//! Command-line definitions shared by every binary.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Options every mode takes.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Report format: human, json or sarif.
+    #[arg(long, global = true, default_value = "human", value_name = "FORMAT")]
+    pub format: String,
+    /// A policy file applied on top of the organisation's and the repository's.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fingerprints of accepted findings (from `tollgate baseline create`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// No colour (also: NO_COLOR, or stdout not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Ignore `tollgate:allow` markers in code; only the policy files decide.
+    #[arg(long, global = true)]
+    pub no_inline_allow: bool,
+}
+
+/// The modes every hook binary runs.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Mode {
+    /// Judge the staged changes (index against HEAD); with FILEs, only those.
+    PreCommit {
+        /// Staged paths to judge (as the pre-commit framework passes them).
+        files: Vec<String>,
+    },
+    /// Judge every commit the remote does not have yet (git's pre-push protocol on stdin).
+    PrePush {
+        /// The remote's name.
+        remote: Option<String>,
+        /// The remote's URL.
+        url: Option<String>,
+    },
+    /// Server side: judge pushed commits (`<old> <new> <ref>` lines on stdin).
+    PreReceive,
+    /// Judge the commit message being written.
+    CommitMsg {
+        /// The message file git passes.
+        file: PathBuf,
+    },
+    /// Judge files and folders on disk, honouring .gitignore; `-` reads stdin.
+    Scan { paths: Vec<String> },
+    /// Judge every commit reachable from the revisions (default: all refs).
+    History { revs: Vec<String> },
+}
+
+impl Mode {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mode::PreCommit { .. } => "pre-commit",
+            Mode::PrePush { .. } => "pre-push",
+            Mode::PreReceive => "pre-receive",
+            Mode::CommitMsg { .. } => "commit-msg",
+            Mode::Scan { .. } => "scan",
+            Mode::History { .. } => "history",
+        }
+    }
+}
+
+/// `tollgate-secrets`: the secrets check alone.
+#[derive(Debug, Parser)]
+#[command(name = "tollgate-secrets", version, about = "Stops hardcoded credentials before they leave the machine")]
+pub struct SecretsCli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub mode: Mode,
+}
+
+/// `tollgate`: every enabled check in one process, and administration.
+#[derive(Debug, Parser)]
+#[command(name = "tollgate", version, about = "Git hooks that stop leaked credentials before they leave the machine")]
+pub struct TollgateCli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(flatten)]
+    Mode(Mode),
+}
