@@ -262,10 +262,7 @@ fn the_policy_allows_by_path_rule_and_fingerprint() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(json(&out)["stats"]["suppressed"]["policy"], 2);
     // An expired exception no longer applies.
-    repo.write(
-        ".tollgate.toml",
-        "[[allow]]\npath = \"data/**\"\nreason = \"temporary\"\nexpires = 2020-01-01\n".to_string(),
-    );
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"data/**\"\nreason = \"temporary\"\nexpires = 2020-01-01\n");
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(rules(&json(&out)).len(), 2);
 }
