@@ -89,4 +89,24 @@ pub struct TollgateCli {
 pub enum Command {
     #[command(flatten)]
     Mode(Mode),
+    /// Record today's findings so that only new ones block.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// Write the fingerprints of every current finding (of history, by default).
+    Create {
+        /// Where to write the baseline.
+        #[arg(long, short, default_value = ".tollgate-baseline.json", value_name = "FILE")]
+        output: PathBuf,
+        /// Baseline the files on disk instead of history.
+        #[arg(long)]
+        working_tree: bool,
+        /// Revisions whose history to baseline (default: all refs).
+        revs: Vec<String>,
+    },
 }

@@ -9,8 +9,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use git2::Repository;
+use tollgate_core::audit::{AuditLog, AuditRecord};
 use tollgate_core::report::{Format, Report};
-use tollgate_core::source::{files, staged};
+use tollgate_core::source::{commits, files, staged};
 use tollgate_core::{Check, Chunk, Outcome, Scanner, Suppressions};
 use tollgate_policy::{LayerSource, Policy};
 use tollgate_secrets::SecretsCheck;
@@ -38,29 +39,18 @@ pub fn run_mode(tool: &str, checks: Checks, mode: &Mode, common: &CommonArgs) ->
     let repo = open_repository(mode)?;
     let policy = load_policy(repo.as_ref(), common.config.as_deref())?;
     let scanner = build_scanner(checks, &policy, repo.as_ref(), common)?;
-    let mut outcome = match mode {
-        Mode::PreCommit { files } => {
-            let repo = repo.as_ref().context("pre-commit must run inside a git repository")?;
-            let mut changes = staged::staged_changes(repo)?;
-            changes.retain_paths(&repo_relative(repo, files));
-            let mut out = Outcome::default();
-            tollgate_core::source::judge_changes(repo, &changes, None, &scanner, &mut out)?;
-            out
-        }
-        Mode::Scan { paths } => files::scan_paths(paths, &scanner, threads()),
-        Mode::CommitMsg { file } => judge_message(file, &scanner)?,
-        Mode::PrePush { .. } | Mode::PreReceive | Mode::History { .. } => {
-            anyhow::bail!("`{}` is not built yet in this version; see the README's status section", mode.name())
-        }
-    };
-    outcome.sort();
+    let mut judged = judge(mode, repo.as_ref(), &scanner)?;
+    judged.outcome.sort();
+    if let (Some(repo), true) = (repo.as_ref(), policy.audit_log && is_hook(mode)) {
+        record_audit(repo, mode, &judged);
+    }
     let report = Report {
         tool,
         version: env!("CARGO_PKG_VERSION"),
         mode: mode.name(),
-        outcome: &outcome,
+        outcome: &judged.outcome,
         elapsed_ms: started.elapsed().as_millis(),
-        notices: Vec::new(),
+        notices: judged.notices,
     };
     let color = format == Format::Human && use_color(common);
     let rendered = report.render(format, color);
@@ -68,7 +58,196 @@ pub fn run_mode(tool: &str, checks: Checks, mode: &Mode, common: &CommonArgs) ->
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = stdout.write_all(rendered.as_bytes());
     let _ = stdout.flush();
-    Ok(ExitCode::from(exit_status(&outcome)))
+    Ok(ExitCode::from(exit_status(&judged.outcome)))
+}
+
+/// `tollgate baseline create`: judges history (or the working tree) with every
+/// suppression but the baseline itself, and writes the fingerprints found.
+pub fn create_baseline(common: &CommonArgs, output: &Path, working_tree: bool, revs: &[String]) -> Result<ExitCode> {
+    let repo = Repository::open_from_env().context("not inside a git repository (or it cannot be opened)")?;
+    let policy = load_policy(Some(&repo), common.config.as_deref())?;
+    let mut without_baseline = policy.clone();
+    without_baseline.baseline = None;
+    let common = CommonArgs { baseline: None, ..common.clone() };
+    let scanner = build_scanner(Checks::All, &without_baseline, Some(&repo), &common)?;
+    let (mode, source) = if working_tree {
+        let root = repo.workdir().context("a bare repository has no working tree")?;
+        (Mode::Scan { paths: vec![root.to_string_lossy().into_owned()] }, "working-tree")
+    } else {
+        (Mode::History { revs: revs.to_vec() }, "history")
+    };
+    let judged = judge(&mode, Some(&repo), &scanner)?;
+    if !judged.outcome.errors.is_empty() {
+        anyhow::bail!("could not judge everything, no baseline written:\n  {}", judged.outcome.errors.join("\n  "));
+    }
+    let text = tollgate_core::baseline::render(&judged.outcome, source, env!("CARGO_PKG_VERSION"));
+    std::fs::write(output, text).with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!(
+        "tollgate: wrote {} fingerprint(s) to {}; apply it with --baseline {} or `baseline = \"...\"` in .tollgate.toml [settings]",
+        judged.outcome.findings.len(),
+        output.display(),
+        output.display()
+    );
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+/// What a mode judged, with what the report and the audit log need besides findings.
+#[derive(Default)]
+pub struct Judged {
+    pub outcome: Outcome,
+    /// The tree a pre-commit run judged.
+    pub tree: Option<git2::Oid>,
+    pub notices: Vec<String>,
+}
+
+/// Runs the mode's source through the scanner.
+pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Result<Judged> {
+    let need_repo = || repo.with_context(|| format!("{} must run inside a git repository", mode.name()));
+    let mut judged = Judged::default();
+    match mode {
+        Mode::PreCommit { files } => {
+            let repo = need_repo()?;
+            let staged = staged::staged_changes(repo)?;
+            let mut changes = staged.changes;
+            changes.retain_paths(&repo_relative(repo, files));
+            judged.tree = staged.tree;
+            tollgate_core::source::judge_changes(repo, &changes, None, scanner, &mut judged.outcome)?;
+        }
+        Mode::PrePush { remote, .. } => {
+            let repo = need_repo()?;
+            let remote = std::env::var("PRE_COMMIT_REMOTE_NAME").ok().or_else(|| remote.clone());
+            let updates = match framework_push_range(repo)? {
+                Some(updates) => updates,
+                None => commits::parse_pre_push(&read_stdin()?)?,
+            };
+            let known = tracking_globs(repo, remote.as_deref());
+            let list = commits::commits_to_judge(repo, &updates, &known)?;
+            judged.notices = unchecked_commits(repo, &list);
+            commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
+        }
+        Mode::PreReceive => {
+            let repo = need_repo()?;
+            let updates = commits::parse_pre_receive(&read_stdin()?)?;
+            // Before the refs move, every ref is what the server already has.
+            let list = commits::commits_to_judge(repo, &updates, &["refs/*".to_string()])?;
+            commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
+        }
+        Mode::History { revs } => {
+            let repo = need_repo()?;
+            let list = commits::history_commits(repo, revs)?;
+            let progress = commits::Progress::default();
+            let done = std::sync::atomic::AtomicBool::new(false);
+            judged.outcome = std::thread::scope(|s| {
+                if std::io::stderr().is_terminal() {
+                    s.spawn(|| show_progress(&progress, list.len(), &done));
+                }
+                let result = commits::judge_history(repo.path(), &list, scanner, threads(), &progress);
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                result
+            })?;
+            judged.outcome.commit_ids = list.iter().map(|c| c.to_string()).collect();
+        }
+        Mode::Scan { paths } => judged.outcome = files::scan_paths(paths, scanner, threads()),
+        Mode::CommitMsg { file } => judged.outcome = judge_message(file, scanner)?,
+    }
+    Ok(judged)
+}
+
+fn is_hook(mode: &Mode) -> bool {
+    matches!(mode, Mode::PreCommit { .. } | Mode::PrePush { .. } | Mode::PreReceive | Mode::CommitMsg { .. })
+}
+
+fn read_stdin() -> Result<String> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).context("cannot read the ref updates on stdin")?;
+    Ok(input)
+}
+
+/// The pre-commit framework's pre-push stage passes the range in the environment
+/// (`PRE_COMMIT_FROM_REF`, `PRE_COMMIT_TO_REF`) instead of git's stdin protocol.
+fn framework_push_range(repo: &Repository) -> Result<Option<Vec<commits::RefUpdate>>> {
+    let Some(to) = std::env::var("PRE_COMMIT_TO_REF").ok().filter(|v| !v.is_empty()) else { return Ok(None) };
+    let resolve = |rev: &str| -> Result<Option<git2::Oid>> {
+        if rev.bytes().all(|b| b == b'0') {
+            return Ok(None);
+        }
+        Ok(Some(repo.revparse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?.id()))
+    };
+    let from = std::env::var("PRE_COMMIT_FROM_REF").ok().filter(|v| !v.is_empty());
+    Ok(Some(vec![commits::RefUpdate {
+        local_ref: std::env::var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|_| to.clone()),
+        new: resolve(&to)?,
+        remote_ref: std::env::var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+        old: match from {
+            Some(f) => resolve(&f)?,
+            None => None,
+        },
+    }]))
+}
+
+/// The remote-tracking refs of a configured remote: what it already holds, as far as
+/// this repository knows. A URL pushed to directly has none.
+fn tracking_globs(repo: &Repository, remote: Option<&str>) -> Vec<String> {
+    match remote {
+        Some(name) if repo.find_remote(name).is_ok() => vec![format!("refs/remotes/{name}/*")],
+        _ => Vec::new(),
+    }
+}
+
+/// Names the commits of a push whose tree no pre-commit run recorded as clean: made
+/// with `--no-verify`, or before tollgate was installed. They are judged all the same.
+fn unchecked_commits(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
+    const SHOWN: usize = 10;
+    let clean = AuditLog::in_git_dir(repo.commondir()).clean_trees();
+    let unchecked: Vec<String> = list
+        .iter()
+        .filter_map(|&c| repo.find_commit(c).ok())
+        .filter(|c| !clean.contains(&c.tree_id().to_string()))
+        .map(|c| format!("{} {}", &c.id().to_string()[..12], String::from_utf8_lossy(c.summary_bytes().unwrap_or(b""))))
+        .collect();
+    if unchecked.is_empty() {
+        return Vec::new();
+    }
+    let mut notices = vec![format!(
+        "{} of {} commit(s) in this push were not checked by tollgate when they were made \
+         (committed with --no-verify, or before tollgate was installed); they are judged now:",
+        unchecked.len(),
+        list.len()
+    )];
+    notices.extend(unchecked.iter().take(SHOWN).map(|c| format!("  {c}")));
+    if unchecked.len() > SHOWN {
+        notices.push(format!("  … and {} more", unchecked.len() - SHOWN));
+    }
+    notices
+}
+
+fn record_audit(repo: &Repository, mode: &Mode, judged: &Judged) {
+    let root = repo.workdir().unwrap_or_else(|| repo.path());
+    let mut record = AuditRecord::of(mode.name(), root, &judged.outcome, env!("CARGO_PKG_VERSION"));
+    record.tree = judged.tree.map(|t| t.to_string());
+    let log = AuditLog::in_git_dir(repo.commondir());
+    if let Err(e) = log.append(&record) {
+        eprintln!("tollgate: warning: cannot write the audit log {}: {e}", log.path().display());
+    }
+}
+
+fn show_progress(progress: &commits::Progress, commits: usize, done: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut stderr = std::io::stderr();
+    while !done.load(Relaxed) {
+        let (c, b, t) = (
+            progress.commits_done.load(Relaxed),
+            progress.blobs_done.load(Relaxed),
+            progress.blobs_total.load(Relaxed),
+        );
+        let _ = if t == 0 {
+            write!(stderr, "\rhistory: reading commits {c}/{commits}")
+        } else {
+            write!(stderr, "\rhistory: {commits} commits, judging blobs {b}/{t}    ")
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = write!(stderr, "\r\x1b[2K");
 }
 
 /// 2 when something could not be judged (fail closed), 1 when a finding blocks, else 0.
@@ -150,24 +329,12 @@ pub fn build_scanner(
         Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
     });
     let baseline = match baseline_path {
-        Some(p) => load_baseline(&p)?,
+        Some(p) => tollgate_core::baseline::load(&p)?,
         None => HashSet::new(),
     };
     let inline = policy.inline_allow && !common.no_inline_allow;
     let suppressions = Suppressions::new(inline, &policy.allow, baseline).context("invalid [[allow]] path glob")?;
     Ok(Scanner::new(list, suppressions, policy.max_file_bytes))
-}
-
-/// Reads the fingerprints of a baseline file.
-fn load_baseline(path: &Path) -> Result<HashSet<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}:{}:{}: {}", path.display(), e.line(), e.column(), e))?;
-    let entries = value
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .with_context(|| format!("{}: a baseline holds a `findings` array", path.display()))?;
-    Ok(entries.iter().filter_map(|e| e.get("fingerprint")?.as_str().map(str::to_string)).collect())
 }
 
 /// FILE arguments are relative to the current directory; the index is relative to the

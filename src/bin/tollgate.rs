@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use tollgate::cli::{Command, TollgateCli};
-use tollgate::run::{run_mode, Checks};
+use tollgate::cli::{BaselineAction, Command, TollgateCli};
+use tollgate::run::{create_baseline, run_mode, Checks};
 
 fn main() -> ExitCode {
     let cli: TollgateCli = match tollgate::parse_args() {
@@ -12,6 +12,9 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Mode(mode) => run_mode("tollgate", Checks::All, mode, &cli.common),
+        Command::Baseline { action: BaselineAction::Create { output, working_tree, revs } } => {
+            create_baseline(&cli.common, output, *working_tree, revs)
+        }
     };
     result.unwrap_or_else(|e| tollgate::fail("tollgate", &e))
 }

@@ -30,6 +30,8 @@
 //! assert_eq!(outcome.findings[0].column, 9);
 //! ```
 
+pub mod audit;
+pub mod baseline;
 pub mod chunk;
 pub mod engine;
 pub mod entropy;

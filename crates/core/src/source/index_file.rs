@@ -16,6 +16,8 @@ pub struct IndexEntry {
     path: std::ops::Range<usize>,
     pub mode: u32,
     pub oid: [u8; 20],
+    /// `git add -N`: the path is known but no content is staged; not part of a tree.
+    pub intent_to_add: bool,
 }
 
 /// The parsed index: entries in path order, and valid cache-tree directories.
@@ -59,10 +61,12 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
         let oid: [u8; 20] = data.get(pos + 40..pos + 60)?.try_into().ok()?;
         let flags = be16(data, pos + 60)?;
         let mut at = pos + 62;
+        let mut intent_to_add = false;
         if flags & 0x4000 != 0 {
             if version < 3 {
                 return None;
             }
+            intent_to_add = be16(data, at)? & 0x2000 != 0;
             at += 2; // extended flags: skip-worktree, intent-to-add
         }
         let stage = (flags >> 12) & 0x3;
@@ -90,7 +94,7 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
             return None; // a sparse-directory entry
         }
         if stage == 0 {
-            index.entries.push(IndexEntry { path: previous.clone(), mode, oid });
+            index.entries.push(IndexEntry { path: previous.clone(), mode, oid, intent_to_add });
         }
     }
     while pos + 8 <= end {

@@ -2,8 +2,10 @@
 //! and hands them to the [`Scanner`]:
 //!
 //! - [`staged`]: the index against HEAD (pre-commit),
-//! - [`files`]: files and folders on disk, or stdin (scan).
+//! - [`files`]: files and folders on disk, or stdin (scan),
+//! - [`commits`]: commits in a push, a receive, or history.
 
+pub mod commits;
 pub mod files;
 mod index_file;
 pub mod staged;

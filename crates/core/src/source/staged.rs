@@ -37,27 +37,45 @@ pub fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
     }
 }
 
+/// What the index would commit, compared with HEAD.
+#[derive(Debug, Default)]
+pub struct StagedChanges {
+    pub changes: ChangeSet,
+    /// The tree id the index would commit, computed without writing objects; recorded
+    /// in the audit log so pre-push can tell which commits were checked before they were
+    /// made. `None` when it cannot be known cheaply.
+    pub tree: Option<Oid>,
+}
+
 /// The files the index adds, modifies and deletes relative to HEAD.
-pub fn staged_changes(repo: &Repository) -> Result<ChangeSet> {
+pub fn staged_changes(repo: &Repository) -> Result<StagedChanges> {
     let head = head_tree(repo)?;
     let path = index_path(repo);
     let data = match std::fs::read(&path) {
         Ok(d) => d,
         // No index yet: nothing was ever staged.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ChangeSet::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StagedChanges::default()),
         Err(e) => return Err(e).with_context(|| format!("cannot read the index {}", path.display())),
     };
-    let mut changes = match index_file::parse(&data) {
+    let mut staged = match index_file::parse(&data) {
         Some(index) => {
             let mut walk = IndexWalk { repo, index: &index, out: ChangeSet::default() };
             let all = 0..index.entries.len();
-            walk.compare_dir(b"", head.as_ref().map(|t| t.id()), all)?;
-            walk.out
+            let tree = walk.compare_dir(b"", head.as_ref().map(|t| t.id()), all)?;
+            StagedChanges { changes: walk.out, tree: tree.or_else(|| empty_tree_if(index.entries.is_empty())) }
         }
-        None => staged_changes_libgit2(repo, head.as_ref(), &path)?,
+        None => StagedChanges { changes: staged_changes_libgit2(repo, head.as_ref(), &path)?, tree: None },
     };
-    changes.pair_renames(repo);
-    Ok(changes)
+    staged.changes.pair_renames(repo);
+    Ok(staged)
+}
+
+fn empty_tree_if(empty: bool) -> Option<Oid> {
+    if empty {
+        Oid::hash_object(git2::ObjectType::Tree, b"").ok()
+    } else {
+        None
+    }
 }
 
 struct IndexWalk<'r> {
@@ -70,11 +88,13 @@ struct IndexWalk<'r> {
 type TreeChild = (Oid, i32);
 
 impl IndexWalk<'_> {
-    /// Compares the index entries in `range` (all under `dir`) with HEAD's tree `tree`.
-    fn compare_dir(&mut self, dir: &[u8], tree: Option<Oid>, range: Range<usize>) -> Result<()> {
-        if let Some(t) = tree {
-            if self.index.cached_trees.get(dir).is_some_and(|c| c == t.as_bytes()) {
-                return Ok(()); // the cache tree vouches that nothing below changed
+    /// Compares the index entries in `range` (all under `dir`) with HEAD's tree `tree`,
+    /// and returns the tree id the index holds for `dir` (`None` if unknown).
+    fn compare_dir(&mut self, dir: &[u8], tree: Option<Oid>, range: Range<usize>) -> Result<Option<Oid>> {
+        let cached = self.index.cached_trees.get(dir).and_then(|c| Oid::from_bytes(c).ok());
+        if let (Some(t), Some(c)) = (tree, cached) {
+            if t == c {
+                return Ok(Some(t)); // the cache tree vouches that nothing below changed
             }
         }
         let mut children: HashMap<Vec<u8>, TreeChild> = HashMap::new();
@@ -84,6 +104,9 @@ impl IndexWalk<'_> {
                 children.insert(e.name_bytes().to_vec(), (e.id(), e.filemode()));
             }
         }
+        // The entries of this directory's tree as the index has it, to hash it.
+        let mut entries: Vec<(Vec<u8>, u32, Oid)> = Vec::new();
+        let mut tree_known = true;
         let prefix_len = if dir.is_empty() { 0 } else { dir.len() + 1 };
         let mut i = range.start;
         while i < range.end {
@@ -105,7 +128,10 @@ impl IndexWalk<'_> {
                     }
                     None => None,
                 };
-                self.compare_dir(&full_prefix[..sub_prefix_len - 1], subtree, i..j)?;
+                match self.compare_dir(&full_prefix[..sub_prefix_len - 1], subtree, i..j)? {
+                    Some(id) => entries.push((name, 0o040000, id)),
+                    None => tree_known = false,
+                }
                 i = j;
             } else {
                 let path = self.index.path(entry);
@@ -118,8 +144,11 @@ impl IndexWalk<'_> {
                     None => None,
                 };
                 let new = Oid::from_bytes(&entry.oid)?;
-                if is_regular_file(entry.mode) && old != Some(new) {
-                    self.out.changed.push(FileChange { path: utf8_path(path), old, new });
+                if !entry.intent_to_add {
+                    entries.push((rel.to_vec(), entry.mode, new));
+                    if is_regular_file(entry.mode) && old != Some(new) {
+                        self.out.changed.push(FileChange { path: utf8_path(path), old, new });
+                    }
                 }
                 i += 1;
             }
@@ -132,7 +161,13 @@ impl IndexWalk<'_> {
             path.extend_from_slice(&name);
             self.deleted_child(&path, child)?;
         }
-        Ok(())
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        if !tree_known || entries.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(hash_tree(entries)?))
     }
 
     /// Records a HEAD entry the index no longer has (every blob below, for a tree).
@@ -150,6 +185,34 @@ impl IndexWalk<'_> {
         }
         Ok(())
     }
+}
+
+/// The id of the tree object with these entries, as `git write-tree` would make it.
+fn hash_tree(mut entries: Vec<(Vec<u8>, u32, Oid)>) -> Result<Oid> {
+    // Git orders tree entries by name, comparing a directory as if it ended in `/`.
+    let key = |(name, mode, _): &(Vec<u8>, u32, Oid)| {
+        let mut k = name.clone();
+        if *mode == 0o040000 {
+            k.push(b'/');
+        }
+        k
+    };
+    entries.sort_by_cached_key(key);
+    let mut body = Vec::with_capacity(entries.len() * 40);
+    for (name, mode, oid) in &entries {
+        let mode = match mode & 0o170000 {
+            0o040000 => 0o40000,
+            0o120000 => 0o120000,
+            0o160000 => 0o160000,
+            _ if mode & 0o111 != 0 => 0o100755,
+            _ => 0o100644,
+        };
+        body.extend_from_slice(format!("{mode:o} ").as_bytes());
+        body.extend_from_slice(name);
+        body.push(0);
+        body.extend_from_slice(oid.as_bytes());
+    }
+    Ok(Oid::hash_object(git2::ObjectType::Tree, &body)?)
 }
 
 fn utf8_path(path: &[u8]) -> String {

@@ -1,0 +1,418 @@
+//! Commits in flight and in history.
+//!
+//! A push or a receive judges every commit the other side does not have, each commit's
+//! own added lines against its first parent, so a secret added in one commit and
+//! removed in the next still blocks and the report names the commit that introduced
+//! it. History judges every distinct blob once, in parallel, and names the earliest
+//! commit that brought each finding.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use git2::{Delta, Diff, ObjectType, Oid, Repository, Sort, Tree};
+use rayon::prelude::*;
+
+use super::{added_regions, is_regular_file, ChangeSet, FileChange};
+use crate::chunk::{Chunk, CommitInfo, Region};
+use crate::engine::{Outcome, Scanner};
+
+/// One ref a push or receive updates. `new: None` deletes the ref; `old: None` creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUpdate {
+    pub local_ref: String,
+    pub new: Option<Oid>,
+    pub remote_ref: String,
+    pub old: Option<Oid>,
+}
+
+fn parse_oid(text: &str, line_no: usize, column: usize, source: &str) -> Result<Option<Oid>> {
+    if !text.is_empty() && text.bytes().all(|b| b == b'0') {
+        return Ok(None);
+    }
+    match Oid::from_str(text) {
+        Ok(oid) if text.len() == 40 || text.len() == 64 => Ok(Some(oid)),
+        _ => bail!("{source}:{line_no}:{column}: expected an object id, found `{text}`"),
+    }
+}
+
+/// Parses git's pre-push input: `<local ref> <local sha> <remote ref> <remote sha>`.
+pub fn parse_pre_push(input: &str) -> Result<Vec<RefUpdate>> {
+    let mut updates = Vec::new();
+    for (i, line) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() != 4 {
+            bail!("<stdin>:{}:1: expected `<local ref> <local sha> <remote ref> <remote sha>`, found `{line}`", i + 1);
+        }
+        let col = |n: usize| line.find(fields[n]).unwrap_or(0) + 1;
+        updates.push(RefUpdate {
+            local_ref: fields[0].to_string(),
+            new: parse_oid(fields[1], i + 1, col(1), "<stdin>")?,
+            remote_ref: fields[2].to_string(),
+            old: parse_oid(fields[3], i + 1, col(3), "<stdin>")?,
+        });
+    }
+    Ok(updates)
+}
+
+/// Parses git's pre-receive input: `<old> <new> <ref>`.
+pub fn parse_pre_receive(input: &str) -> Result<Vec<RefUpdate>> {
+    let mut updates = Vec::new();
+    for (i, line) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() != 3 {
+            bail!("<stdin>:{}:1: expected `<old sha> <new sha> <ref>`, found `{line}`", i + 1);
+        }
+        let col = |n: usize| line.find(fields[n]).unwrap_or(0) + 1;
+        updates.push(RefUpdate {
+            local_ref: fields[2].to_string(),
+            new: parse_oid(fields[1], i + 1, col(1), "<stdin>")?,
+            remote_ref: fields[2].to_string(),
+            old: parse_oid(fields[0], i + 1, col(0), "<stdin>")?,
+        });
+    }
+    Ok(updates)
+}
+
+/// The commits `updates` bring that the other side does not have, oldest first.
+/// `known_globs` name refs whose commits the other side already holds (the remote's
+/// tracking refs for a push, every ref for a receive).
+pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &[String]) -> Result<Vec<Oid>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let mut any = false;
+    for u in updates {
+        let Some(new) = u.new else { continue };
+        let commit = repo
+            .find_object(new, None)
+            .and_then(|o| o.peel(ObjectType::Commit))
+            .with_context(|| format!("cannot find commit {new} for {}", u.local_ref))?;
+        walk.push(commit.id())?;
+        any = true;
+        if let Some(old) = u.old {
+            // A force push's old tip may be unknown here; then the tracking refs decide.
+            if let Ok(old_commit) = repo.find_object(old, None).and_then(|o| o.peel(ObjectType::Commit)) {
+                walk.hide(old_commit.id())?;
+            }
+        }
+    }
+    if !any {
+        return Ok(Vec::new());
+    }
+    for glob in known_globs {
+        walk.hide_glob(glob)?;
+    }
+    Ok(walk.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Reads blobs through the object database, keeping recent ones so that a blob shared
+/// by several commits of a push is read once.
+pub struct BlobReader<'r> {
+    odb: git2::Odb<'r>,
+    cache: HashMap<Oid, Arc<[u8]>>,
+    cached_bytes: usize,
+    budget: usize,
+}
+
+impl<'r> BlobReader<'r> {
+    /// `budget`: bytes of blob content kept in memory (0: none).
+    pub fn new(repo: &'r Repository, budget: usize) -> Result<BlobReader<'r>> {
+        Ok(BlobReader { odb: repo.odb()?, cache: HashMap::new(), cached_bytes: 0, budget })
+    }
+
+    pub fn size(&self, oid: Oid) -> Result<u64> {
+        if let Some(b) = self.cache.get(&oid) {
+            return Ok(b.len() as u64);
+        }
+        let (size, _) = self.odb.read_header(oid).with_context(|| format!("cannot read blob {oid}"))?;
+        Ok(size as u64)
+    }
+
+    pub fn read(&mut self, oid: Oid) -> Result<Arc<[u8]>> {
+        if let Some(b) = self.cache.get(&oid) {
+            return Ok(b.clone());
+        }
+        let obj = self.odb.read(oid).with_context(|| format!("cannot read blob {oid}"))?;
+        let bytes: Arc<[u8]> = Arc::from(obj.data());
+        if self.cached_bytes + bytes.len() <= self.budget {
+            self.cached_bytes += bytes.len();
+            self.cache.insert(oid, bytes.clone());
+        }
+        Ok(bytes)
+    }
+}
+
+/// The files a diff adds, modifies and deletes.
+pub fn changes_from_diff(diff: &Diff<'_>) -> ChangeSet {
+    let mut out = ChangeSet::default();
+    for delta in diff.deltas() {
+        let (old, new) = (delta.old_file(), delta.new_file());
+        let path = new.path_bytes().or(old.path_bytes()).map(|p| String::from_utf8_lossy(p).into_owned());
+        let path = path.unwrap_or_default();
+        let old_regular = delta.status() != Delta::Added && is_regular_file(u32::from(old.mode()));
+        let new_regular = delta.status() != Delta::Deleted && is_regular_file(u32::from(new.mode()));
+        if new_regular {
+            out.changed.push(FileChange { path, old: old_regular.then(|| old.id()), new: new.id() });
+        } else if old_regular {
+            out.deleted.push((path, old.id()));
+        }
+    }
+    out
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> Arc<CommitInfo> {
+    Arc::new(CommitInfo { id: commit.id().to_string(), author_time: commit.author().when().seconds() })
+}
+
+/// The changes a commit makes against its first parent (the empty tree for a root).
+fn commit_changes<'r>(repo: &'r Repository, commit: &git2::Commit<'r>) -> Result<(ChangeSet, Vec<Tree<'r>>)> {
+    let tree = commit.tree()?;
+    let parents: Vec<Tree<'r>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+    let diff = repo.diff_tree_to_tree(parents.first(), Some(&tree), None)?;
+    Ok((changes_from_diff(&diff), parents))
+}
+
+/// The blob a tree holds at `path`, if it is a regular file.
+fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    is_regular_file(entry.filemode() as u32).then(|| entry.id())
+}
+
+/// Judges each commit's own added lines. Merge commits judge only what the merge
+/// itself introduced: lines new against every parent.
+pub fn judge_commits(repo: &Repository, commits: &[Oid], scanner: &Scanner, out: &mut Outcome) -> Result<()> {
+    let mut blobs = BlobReader::new(repo, 64 * 1024 * 1024)?;
+    let mut seen: HashSet<(String, Option<Oid>, Oid)> = HashSet::new();
+    for &oid in commits {
+        let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
+        let info = commit_info(&commit);
+        out.commits += 1;
+        out.commit_ids.push(info.id.clone());
+        let (mut changes, parents) = commit_changes(repo, &commit)?;
+        changes.pair_renames(repo);
+        for change in &changes.changed {
+            if !seen.insert((change.path.clone(), change.old, change.new)) {
+                continue; // the same edit in another commit of this push was judged
+            }
+            let others: Vec<Option<Oid>> = parents.iter().skip(1).map(|t| blob_at(t, &change.path)).collect();
+            if others.contains(&Some(change.new)) {
+                continue; // a merge taking one side's file as it was
+            }
+            if !scanner.admit_size(&change.path, Some(&info.id), blobs.size(change.new)?, out) {
+                continue;
+            }
+            let text = blobs.read(change.new)?;
+            if !scanner.admit_content(&text, out) {
+                continue;
+            }
+            let (mut added, previous) = match change.old {
+                None => (vec![Region { start: 0, end: text.len(), first_line: 1 }], None),
+                Some(old) => {
+                    let old = blobs.read(old)?;
+                    (added_regions(&old, &text)?, Some(old))
+                }
+            };
+            for other in others.into_iter().flatten() {
+                let other_text = blobs.read(other)?;
+                added = intersect(&added, &added_regions(&other_text, &text)?);
+            }
+            if added.is_empty() {
+                continue;
+            }
+            let chunk =
+                Chunk { path: Arc::from(change.path.as_str()), commit: Some(info.clone()), text, added, previous };
+            scanner.judge(&chunk, out);
+        }
+    }
+    Ok(())
+}
+
+/// Regions present in both lists (both are whole lines of the same text).
+fn intersect(a: &[Region], b: &[Region]) -> Vec<Region> {
+    let mut out = Vec::new();
+    for x in a {
+        for y in b {
+            let (start, end) = (x.start.max(y.start), x.end.min(y.end));
+            if start < end {
+                let first_line = if start == x.start { x.first_line } else { y.first_line };
+                out.push(Region { start, end, first_line });
+            }
+        }
+    }
+    out
+}
+
+/// Commits reachable from `revs` (default: every ref), oldest first.
+pub fn history_commits(repo: &Repository, revs: &[String]) -> Result<Vec<Oid>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    if revs.is_empty() {
+        walk.push_glob("refs/*")?;
+        if repo.head().is_ok() {
+            walk.push_head()?;
+        }
+    } else {
+        for rev in revs {
+            if rev.contains("..") {
+                walk.push_range(rev).with_context(|| format!("bad revision range `{rev}`"))?;
+            } else if let Some(hidden) = rev.strip_prefix('^') {
+                let obj = repo.revparse_single(hidden).with_context(|| format!("unknown revision `{rev}`"))?;
+                walk.hide(obj.peel(ObjectType::Commit)?.id())?;
+            } else {
+                let obj = repo.revparse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?;
+                walk.push(obj.peel(ObjectType::Commit)?.id())?;
+            }
+        }
+    }
+    Ok(walk.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Progress of a long run, for an indicator on a terminal.
+#[derive(Default)]
+pub struct Progress {
+    pub commits_done: AtomicUsize,
+    pub blobs_total: AtomicUsize,
+    pub blobs_done: AtomicUsize,
+}
+
+/// Judges every distinct blob that `commits` (oldest first) add, once, on `threads`
+/// threads, each finding attributed to the earliest commit that brought it.
+pub fn judge_history(
+    git_dir: &Path,
+    commits: &[Oid],
+    scanner: &Scanner,
+    threads: usize,
+    progress: &Progress,
+) -> Result<Outcome> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+    pool.install(|| judge_history_in_pool(git_dir, commits, scanner, progress))
+}
+
+fn judge_history_in_pool(git_dir: &Path, commits: &[Oid], scanner: &Scanner, progress: &Progress) -> Result<Outcome> {
+    let open = || Repository::open(git_dir).with_context(|| format!("cannot open {}", git_dir.display()));
+    // 1. What each commit adds: (blob, path) pairs, by commit order.
+    let per_commit: Vec<Result<Vec<(Oid, String)>>> = commits
+        .par_iter()
+        .map_init(open, |repo, &oid| {
+            let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
+            let (changes, parents) = commit_changes(repo, &commit)?;
+            progress.commits_done.fetch_add(1, Ordering::Relaxed);
+            Ok(changes
+                .changed
+                .into_iter()
+                .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
+                .map(|c| (c.new, c.path))
+                .collect())
+        })
+        .collect();
+    // 2. Each (blob, path) once, with the earliest commit that added it.
+    let mut first: HashMap<(Oid, String), usize> = HashMap::new();
+    for (idx, added) in per_commit.into_iter().enumerate() {
+        for key in added? {
+            first.entry(key).or_insert(idx);
+        }
+    }
+    let mut work: Vec<((Oid, String), usize)> = first.into_iter().collect();
+    work.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0 .1.cmp(&b.0 .1)));
+    progress.blobs_total.store(work.len(), Ordering::Relaxed);
+    let infos: Vec<Arc<CommitInfo>> = {
+        let repo = open()?;
+        commits.iter().map(|&c| repo.find_commit(c).map(|c| commit_info(&c))).collect::<Result<_, _>>()?
+    };
+    // 3. Judge the blobs in parallel.
+    let mut outcome = work
+        .par_iter()
+        .fold(
+            || (open().ok(), Outcome::default()),
+            |(repo, mut out), ((blob, path), idx)| {
+                match &repo {
+                    Some(repo) => {
+                        if let Err(e) = judge_blob(repo, *blob, path, &infos[*idx], scanner, &mut out) {
+                            out.errors.push(format!("{path} in {}: {e:#}", infos[*idx].id));
+                        }
+                    }
+                    None => out.errors.push(format!("cannot open {}", git_dir.display())),
+                }
+                progress.blobs_done.fetch_add(1, Ordering::Relaxed);
+                (repo, out)
+            },
+        )
+        .map(|(_, out)| out)
+        .reduce(Outcome::default, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    outcome.commits = commits.len() as u64;
+    keep_earliest(&mut outcome, commits);
+    Ok(outcome)
+}
+
+fn judge_blob(
+    repo: &Repository,
+    blob: Oid,
+    path: &str,
+    info: &Arc<CommitInfo>,
+    scanner: &Scanner,
+    out: &mut Outcome,
+) -> Result<()> {
+    let odb = repo.odb()?;
+    let (size, _) = odb.read_header(blob)?;
+    if !scanner.admit_size(path, Some(&info.id), size as u64, out) {
+        return Ok(());
+    }
+    let obj = odb.read(blob)?;
+    if !scanner.admit_content(obj.data(), out) {
+        return Ok(());
+    }
+    let mut chunk = Chunk::whole(path, obj.data());
+    chunk.commit = Some(info.clone());
+    scanner.judge(&chunk, out);
+    Ok(())
+}
+
+/// A finding whose value stayed in a file through several commits is reported once,
+/// for the earliest commit.
+fn keep_earliest(outcome: &mut Outcome, commits: &[Oid]) {
+    let order: HashMap<String, usize> = commits.iter().enumerate().map(|(i, c)| (c.to_string(), i)).collect();
+    let rank = |c: &Option<String>| c.as_ref().and_then(|c| order.get(c)).copied().unwrap_or(usize::MAX);
+    outcome.findings.sort_by(|a, b| (&a.fingerprint, rank(&a.commit)).cmp(&(&b.fingerprint, rank(&b.commit))));
+    outcome.findings.dedup_by(|later, earlier| later.fingerprint == earlier.fingerprint);
+    outcome.suppressed.sort_by(|a, b| (&a.fingerprint, rank(&a.commit)).cmp(&(&b.fingerprint, rank(&b.commit))));
+    outcome.suppressed.dedup_by(|later, earlier| later.fingerprint == earlier.fingerprint);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pre_push_lines_parse_with_zeros_as_none() {
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        let input = format!("refs/heads/main {a} refs/heads/main {z}\n(delete) {z} refs/heads/old {a}\n");
+        let u = parse_pre_push(&input).unwrap();
+        assert_eq!(u.len(), 2);
+        assert_eq!(u[0].old, None);
+        assert!(u[0].new.is_some());
+        assert_eq!(u[1].new, None);
+        assert!(parse_pre_push("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_input_names_line_and_column() {
+        let err = parse_pre_push("refs/heads/main nothex refs/heads/main 0000\n").unwrap_err().to_string();
+        assert!(err.contains("<stdin>:1:17"), "{err}");
+        let err = parse_pre_receive("a b\n").unwrap_err().to_string();
+        assert!(err.contains("<stdin>:1:1"), "{err}");
+    }
+
+    #[test]
+    fn intersection_keeps_lines_new_to_both() {
+        let a = [Region { start: 0, end: 10, first_line: 1 }];
+        let b = [Region { start: 5, end: 20, first_line: 2 }];
+        assert_eq!(intersect(&a, &b), vec![Region { start: 5, end: 10, first_line: 2 }]);
+    }
+}
