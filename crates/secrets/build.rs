@@ -1,8 +1,11 @@
-//! Embeds every rule pack under `policies/secrets/` into the binary, so a hook never
-//! reads rule files at run time and a new pack needs no code change.
+//! Embeds every rule pack under `policies/secrets/` into the binary. Packs are parsed
+//! and validated here, at build time: a broken pack fails the build with its file,
+//! line and column, and a hook pays nothing at run time to read its rules.
 
 use std::fmt::Write;
 use std::path::PathBuf;
+
+use tollgate_policy::RulePack;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -14,15 +17,47 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    let mut code =
+    let mut packs =
         String::from("/// Built-in rule packs: (file name, TOML text).\npub static PACKS: &[(&str, &str)] = &[\n");
+    let mut rules =
+        String::from("/// Built-in rules, parsed at build time.\npub static BUILTIN: &[BuiltinRule] = &[\n");
+    let mut ids: Vec<String> = Vec::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().and_then(|n| n.to_str()).expect("pack names are UTF-8");
         let path = f.canonicalize().expect("pack path resolves");
-        let _ = writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string());
+        let _ = writeln!(packs, "    ({name:?}, include_str!({:?})),", path.display().to_string());
+        let text = std::fs::read_to_string(f).expect("read pack");
+        let shown = format!("policies/secrets/{name}");
+        let pack = RulePack::parse(&shown, &text).unwrap_or_else(|e| panic!("{e}"));
+        for r in pack.rule {
+            let id = r.id.get_ref().clone();
+            if ids.contains(&id) {
+                panic!("{shown}: duplicate rule id `{id}`");
+            }
+            let _ = writeln!(
+                rules,
+                "    BuiltinRule {{ id: {id:?}, description: {:?}, keywords: &{:?}, regex: {:?}, secret_group: {}, \
+                 entropy: {:?}, validator: {:?}, severity: Severity::{:?}, generic: {}, window: {:?}, \
+                 skip_placeholders: {}, paths: &{:?} }},",
+                r.description,
+                r.keywords,
+                r.regex.get_ref(),
+                r.secret_group,
+                r.entropy,
+                r.validator.as_ref().map(|v| v.get_ref().clone()),
+                r.severity,
+                r.generic,
+                r.window,
+                r.skip_placeholders,
+                r.paths,
+            );
+            ids.push(id);
+        }
     }
-    code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("packs.rs");
-    std::fs::write(out, code).expect("write packs.rs");
+    packs.push_str("];\n");
+    rules.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("packs.rs"), packs).expect("write packs.rs");
+    std::fs::write(out.join("builtin.rs"), rules).expect("write builtin.rs");
 }

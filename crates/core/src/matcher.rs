@@ -92,7 +92,10 @@ impl Matcher {
     pub fn compile(&self, rule: usize) -> Result<&Regex, PatternError> {
         self.regexes[rule]
             .get_or_init(|| {
+                // Secrets are ASCII: ASCII classes compile several times faster than
+                // Unicode ones and cost nothing in what is found.
                 RegexBuilder::new(&self.specs[rule].regex)
+                    .unicode(false)
                     .size_limit(32 * 1024 * 1024)
                     .build()
                     .map_err(|e| e.to_string())

@@ -70,56 +70,29 @@ impl SecretsCheck {
     /// minus the disabled ones. Rules from policy files are compiled now so a bad regex
     /// is reported at once; built-in rules are compiled on first use.
     pub fn new(policy: &Policy) -> Result<SecretsCheck, SecretsError> {
-        let mut rules = builtin_rules().map_err(SecretsError::Policy)?;
-        for custom in &policy.secret_rules {
-            rules.retain(|r| r.id.get_ref() != custom.id.get_ref());
+        let enabled = |id: &str| !policy.disabled_secret_rules.iter().any(|d| d == id);
+        let overridden = |id: &str| policy.secret_rules.iter().any(|r| r.id.get_ref() == id);
+        let mut parts: Vec<(PatternSpec, RuleMeta)> =
+            pack::BUILTIN.iter().filter(|r| enabled(r.id) && !overridden(r.id)).map(parts_from_builtin).collect();
+        let first_custom = parts.len();
+        for rule in policy.secret_rules.iter().filter(|r| enabled(r.id.get_ref())) {
+            parts.push(parts_from_def(rule.clone())?);
         }
-        rules.extend(policy.secret_rules.iter().cloned());
-        rules.retain(|r| !policy.disabled_secret_rules.iter().any(|d| d == r.id.get_ref()));
-        let custom_ids: Vec<String> = policy.secret_rules.iter().map(|r| r.id.get_ref().clone()).collect();
-        let check = SecretsCheck::from_rules(rules, policy.max_line_bytes)?;
-        for (i, spec) in check.matcher.specs().iter().enumerate() {
-            if custom_ids.iter().any(|id| **id == *spec.id) {
-                check.matcher.compile(i).map_err(SecretsError::Pattern)?;
-            }
+        let check = SecretsCheck::from_parts(parts, policy.max_line_bytes)?;
+        for i in first_custom..check.meta.len() {
+            check.matcher.compile(i).map_err(SecretsError::Pattern)?;
         }
         Ok(check)
     }
 
     /// A check over exactly these rules.
     pub fn from_rules(rules: Vec<RuleDef>, max_line_bytes: usize) -> Result<SecretsCheck, SecretsError> {
-        let mut specs = Vec::with_capacity(rules.len());
-        let mut meta = Vec::with_capacity(rules.len());
-        for r in rules {
-            if let Some(v) = &r.validator {
-                if !validate::VALIDATORS.contains(&v.get_ref().as_str()) {
-                    return Err(SecretsError::Pattern(PatternError {
-                        rule: r.id.get_ref().clone(),
-                        message: format!(
-                            "unknown validator `{}` (known: {})",
-                            v.get_ref(),
-                            validate::VALIDATORS.join(", ")
-                        ),
-                    }));
-                }
-            }
-            specs.push(PatternSpec {
-                id: Arc::from(r.id.get_ref().as_str()),
-                keywords: r.keywords,
-                regex: r.regex.into_inner(),
-                window: r.window,
-                paths: r.paths,
-            });
-            meta.push(RuleMeta {
-                description: r.description,
-                group: r.secret_group,
-                entropy: r.entropy,
-                validator: r.validator.map(|v| v.into_inner()),
-                severity: r.severity,
-                generic: r.generic,
-                skip_placeholders: r.skip_placeholders,
-            });
-        }
+        let parts = rules.into_iter().map(parts_from_def).collect::<Result<Vec<_>, _>>()?;
+        SecretsCheck::from_parts(parts, max_line_bytes)
+    }
+
+    fn from_parts(parts: Vec<(PatternSpec, RuleMeta)>, max_line_bytes: usize) -> Result<SecretsCheck, SecretsError> {
+        let (specs, meta): (Vec<PatternSpec>, Vec<RuleMeta>) = parts.into_iter().unzip();
         let matcher = Matcher::new(specs).map_err(SecretsError::Pattern)?;
         Ok(SecretsCheck { matcher, meta, limits: MatchLimits { max_line_bytes } })
     }
@@ -138,6 +111,54 @@ impl SecretsCheck {
     pub fn compile_rule(&self, rule: usize) -> Result<(), PatternError> {
         self.matcher.compile(rule).map(|_| ())
     }
+}
+
+fn parts_from_builtin(r: &pack::BuiltinRule) -> (PatternSpec, RuleMeta) {
+    let spec = PatternSpec {
+        id: Arc::from(r.id),
+        keywords: r.keywords.iter().map(|k| k.to_string()).collect(),
+        regex: r.regex.to_string(),
+        window: r.window,
+        paths: r.paths.iter().map(|p| p.to_string()).collect(),
+    };
+    let meta = RuleMeta {
+        description: r.description.to_string(),
+        group: r.secret_group,
+        entropy: r.entropy,
+        validator: r.validator.map(str::to_string),
+        severity: r.severity,
+        generic: r.generic,
+        skip_placeholders: r.skip_placeholders,
+    };
+    (spec, meta)
+}
+
+fn parts_from_def(r: RuleDef) -> Result<(PatternSpec, RuleMeta), SecretsError> {
+    if let Some(v) = &r.validator {
+        if !validate::VALIDATORS.contains(&v.get_ref().as_str()) {
+            return Err(SecretsError::Pattern(PatternError {
+                rule: r.id.get_ref().clone(),
+                message: format!("unknown validator `{}` (known: {})", v.get_ref(), validate::VALIDATORS.join(", ")),
+            }));
+        }
+    }
+    let spec = PatternSpec {
+        id: Arc::from(r.id.get_ref().as_str()),
+        keywords: r.keywords,
+        regex: r.regex.into_inner(),
+        window: r.window,
+        paths: r.paths,
+    };
+    let meta = RuleMeta {
+        description: r.description,
+        group: r.secret_group,
+        entropy: r.entropy,
+        validator: r.validator.map(|v| v.into_inner()),
+        severity: r.severity,
+        generic: r.generic,
+        skip_placeholders: r.skip_placeholders,
+    };
+    Ok((spec, meta))
 }
 
 /// A value a rule matched and accepted, before overlaps are resolved.

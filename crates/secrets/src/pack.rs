@@ -1,10 +1,31 @@
-//! The built-in rule packs (`policies/secrets/*.toml`), embedded at build time.
+//! The built-in rule packs (`policies/secrets/*.toml`), parsed and validated at build
+//! time into [`BUILTIN`]; the TOML text is kept too ([`PACKS`]), for the examples test
+//! and for listing rules.
 
-use tollgate_policy::{PolicyError, RuleDef, RulePack};
+use tollgate_policy::{PolicyError, RuleDef, RulePack, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
-/// Parses every built-in pack. Rule ids must be unique across packs.
+/// A built-in rule as build.rs wrote it: the fields of [`RuleDef`] a scan needs.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinRule {
+    pub id: &'static str,
+    pub description: &'static str,
+    pub keywords: &'static [&'static str],
+    pub regex: &'static str,
+    pub secret_group: usize,
+    pub entropy: Option<f64>,
+    pub validator: Option<&'static str>,
+    pub severity: Severity,
+    pub generic: bool,
+    pub window: Option<usize>,
+    pub skip_placeholders: bool,
+    pub paths: &'static [&'static str],
+}
+
+/// Parses every built-in pack from its TOML, examples included. Rule ids must be unique
+/// across packs.
 pub fn builtin_rules() -> Result<Vec<RuleDef>, PolicyError> {
     let mut rules: Vec<RuleDef> = Vec::new();
     for (name, text) in PACKS {
@@ -70,6 +91,17 @@ mod tests {
             Some(glob) => {
                 glob.replace("**/", "").replace("**", "x").replace('*', "x").replace(['{', '}', '[', ']'], "")
             }
+        }
+    }
+
+    #[test]
+    fn build_time_rules_match_the_packs() {
+        let rules = builtin_rules().unwrap();
+        assert_eq!(rules.len(), BUILTIN.len());
+        for (def, built) in rules.iter().zip(BUILTIN) {
+            assert_eq!(def.id.get_ref(), built.id);
+            assert_eq!(def.regex.get_ref(), built.regex);
+            assert_eq!(def.keywords, built.keywords);
         }
     }
 

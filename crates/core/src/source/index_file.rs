@@ -8,31 +8,39 @@
 //! Indexes this reader does not understand (split or sparse indexes, unknown versions,
 //! SHA-256) return `None`, and the caller falls back to libgit2.
 
-use std::collections::HashMap;
-
-/// One stage-0 entry; its path lives in the [`IndexFile`]'s arena.
-#[derive(Debug, Clone)]
+/// One stage-0 entry, kept small (16 bytes: a large index has hundreds of thousands);
+/// its path and blob id are read from the index bytes on demand.
+#[derive(Debug, Clone, Copy)]
 pub struct IndexEntry {
-    path: std::ops::Range<usize>,
+    /// Offset of the entry in the index data (where its id and mode live).
+    offset: u32,
+    path_start: u32,
+    path_len: u32,
     pub mode: u32,
-    pub oid: [u8; 20],
-    /// `git add -N`: the path is known but no content is staged; not part of a tree.
-    pub intent_to_add: bool,
 }
 
 /// The parsed index: entries in path order, and valid cache-tree directories.
 #[derive(Debug, Default)]
-pub struct IndexFile {
-    paths: Vec<u8>,
+pub struct IndexFile<'a> {
+    data: &'a [u8],
+    /// The bytes entry paths point into: the index data itself, or (version 4, whose
+    /// paths are prefix-compressed) the rebuilt paths.
+    paths: std::borrow::Cow<'a, [u8]>,
     pub entries: Vec<IndexEntry>,
-    /// Directory path (no trailing slash; "" for the root) to its tree id, for every
-    /// directory the cache tree still vouches for.
-    pub cached_trees: HashMap<Vec<u8>, [u8; 20]>,
+    /// Every directory the cache tree still vouches for, with its tree id.
+    pub cached_trees: CachedTrees,
 }
 
-impl IndexFile {
+impl IndexFile<'_> {
     pub fn path(&self, entry: &IndexEntry) -> &[u8] {
-        &self.paths[entry.path.clone()]
+        let start = entry.path_start as usize;
+        &self.paths[start..start + entry.path_len as usize]
+    }
+
+    /// The entry's blob id.
+    pub fn oid(&self, entry: &IndexEntry) -> [u8; 20] {
+        let at = entry.offset as usize + 40;
+        self.data[at..at + 20].try_into().unwrap_or([0; 20])
     }
 }
 
@@ -40,7 +48,7 @@ const HASH_LEN: usize = 20;
 
 /// Parses `data` (a whole index file). `None` when the format is one this reader does
 /// not handle, or the data is damaged; the caller then uses libgit2.
-pub fn parse(data: &[u8]) -> Option<IndexFile> {
+pub fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
     if data.len() < 12 + HASH_LEN || &data[..4] != b"DIRC" {
         return None;
     }
@@ -51,15 +59,15 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
     let count = be32(data, 8)? as usize;
     let end = data.len() - HASH_LEN;
     let mut pos = 12;
-    let mut index =
-        IndexFile { paths: Vec::with_capacity(count * 32), entries: Vec::with_capacity(count), ..Default::default() };
+    let mut entries = Vec::with_capacity(count);
+    let mut arena: Vec<u8> = Vec::new();
     // Version 4 compresses each path against the previous one.
     let mut previous: std::ops::Range<usize> = 0..0;
     for _ in 0..count {
         // ctime, mtime, dev, ino: 24 bytes; then mode, uid, gid, size: 16; oid; flags.
         let mode = be32(data, pos + 24)?;
-        let oid: [u8; 20] = data.get(pos + 40..pos + 60)?.try_into().ok()?;
         let flags = be16(data, pos + 60)?;
+        let offset = u32::try_from(pos).ok()?;
         let mut at = pos + 62;
         let mut intent_to_add = false;
         if flags & 0x4000 != 0 {
@@ -70,18 +78,25 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
             at += 2; // extended flags: skip-worktree, intent-to-add
         }
         let stage = (flags >> 12) & 0x3;
-        let start = index.paths.len();
+        let path;
         if version == 4 {
             let (strip, used) = varint(data.get(at..)?)?;
             at += used;
             let nul = memchr::memchr(0, data.get(at..end)?)?;
             let keep = previous.len().checked_sub(strip)?;
-            index.paths.extend_from_within(previous.start..previous.start + keep);
-            index.paths.extend_from_slice(&data[at..at + nul]);
+            let start = arena.len();
+            arena.extend_from_within(previous.start..previous.start + keep);
+            arena.extend_from_slice(&data[at..at + nul]);
+            path = start..arena.len();
             pos = at + nul + 1;
         } else {
-            let nul = memchr::memchr(0, data.get(at..end)?)?;
-            index.paths.extend_from_slice(&data[at..at + nul]);
+            // The flags hold the name length, unless it is 0xFFF or more.
+            let nul = match usize::from(flags & 0x0fff) {
+                0x0fff => memchr::memchr(0, data.get(at..end)?)?,
+                n if data.get(at + n) == Some(&0) => n,
+                _ => return None,
+            };
+            path = at..at + nul;
             // Entries are padded with 1-8 NULs to a multiple of 8 bytes.
             let len = at + nul - pos;
             pos += (len + 8) & !7;
@@ -89,14 +104,20 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
         if pos > end {
             return None;
         }
-        previous = start..index.paths.len();
+        previous = path.clone();
         if mode & 0o170000 == 0o040000 {
             return None; // a sparse-directory entry
         }
         if stage == 0 {
-            index.entries.push(IndexEntry { path: previous.clone(), mode, oid, intent_to_add });
+            // `git add -N`: the path is known but no content is staged; not in a tree.
+            if !intent_to_add {
+                let (path_start, path_len) = (u32::try_from(path.start).ok()?, u32::try_from(path.len()).ok()?);
+                entries.push(IndexEntry { offset, path_start, path_len, mode });
+            }
         }
     }
+    let paths = if version == 4 { std::borrow::Cow::Owned(arena) } else { std::borrow::Cow::Borrowed(data) };
+    let mut index = IndexFile { data, paths, entries, cached_trees: CachedTrees::default() };
     while pos + 8 <= end {
         let sig = &data[pos..pos + 4];
         let size = be32(data, pos + 4)? as usize;
@@ -113,43 +134,67 @@ pub fn parse(data: &[u8]) -> Option<IndexFile> {
     Some(index)
 }
 
+/// The directories the cache tree vouches for, with their tree ids: paths in one
+/// arena, sorted for binary search (a large repository has thousands of them).
+#[derive(Debug, Default)]
+pub struct CachedTrees {
+    arena: Vec<u8>,
+    dirs: Vec<(u32, u32, [u8; 20])>,
+}
+
+impl CachedTrees {
+    /// The tree id recorded for `dir` (no trailing slash; "" for the root).
+    pub fn get(&self, dir: &[u8]) -> Option<&[u8; 20]> {
+        let path = |&(s, l, _): &(u32, u32, [u8; 20])| &self.arena[s as usize..(s + l) as usize];
+        self.dirs.binary_search_by(|d| path(d).cmp(dir)).ok().map(|i| &self.dirs[i].2)
+    }
+}
+
 /// The TREE extension: pre-order records of `path NUL entry_count SP subtrees LF [oid]`.
-fn parse_cache_tree(mut body: &[u8], out: &mut HashMap<Vec<u8>, [u8; 20]>) -> Option<()> {
-    // A stack of (path, remaining subtrees) to rebuild full directory paths.
-    let mut stack: Vec<(Vec<u8>, usize)> = Vec::new();
+fn parse_cache_tree(mut body: &[u8], out: &mut CachedTrees) -> Option<()> {
+    // A stack of (path range in the arena, remaining subtrees) to rebuild full paths.
+    let mut stack: Vec<(u32, u32, usize)> = Vec::new();
     while !body.is_empty() {
         let nul = memchr::memchr(0, body)?;
         let name = &body[..nul];
         body = &body[nul + 1..];
         let nl = memchr::memchr(b'\n', body)?;
-        let header = std::str::from_utf8(&body[..nl]).ok()?;
+        let (count, subtrees) = parse_counts(&body[..nl])?;
         body = &body[nl + 1..];
-        let (count, subtrees) = header.split_once(' ')?;
-        let count: i64 = count.parse().ok()?;
-        let subtrees: usize = subtrees.parse().ok()?;
-        while let Some((_, 0)) = stack.last() {
+        while let Some((_, _, 0)) = stack.last() {
             stack.pop();
         }
-        let path = match stack.last_mut() {
-            None => Vec::new(),
-            Some((parent, remaining)) => {
-                *remaining -= 1;
-                let mut p = parent.clone();
-                if !p.is_empty() {
-                    p.push(b'/');
-                }
-                p.extend_from_slice(name);
-                p
+        let start = out.arena.len();
+        if let Some((parent_start, parent_len, remaining)) = stack.last_mut() {
+            *remaining -= 1;
+            let (ps, pl) = (*parent_start as usize, *parent_len as usize);
+            out.arena.extend_from_within(ps..ps + pl);
+            if pl > 0 {
+                out.arena.push(b'/');
             }
-        };
+            out.arena.extend_from_slice(name);
+        }
+        let (s, l) = (u32::try_from(start).ok()?, u32::try_from(out.arena.len() - start).ok()?);
         if count >= 0 {
             let oid: [u8; 20] = body.get(..HASH_LEN)?.try_into().ok()?;
             body = &body[HASH_LEN..];
-            out.insert(path.clone(), oid);
+            out.dirs.push((s, l, oid));
         }
-        stack.push((path, subtrees));
+        stack.push((s, l, subtrees));
     }
+    let arena = &out.arena;
+    out.dirs.sort_unstable_by(|a, b| {
+        arena[a.0 as usize..(a.0 + a.1) as usize].cmp(&arena[b.0 as usize..(b.0 + b.1) as usize])
+    });
     Some(())
+}
+
+/// `entry_count SP subtrees`, where entry_count is -1 for an invalidated directory.
+fn parse_counts(header: &[u8]) -> Option<(i64, usize)> {
+    let sp = memchr::memchr(b' ', header)?;
+    let count = std::str::from_utf8(&header[..sp]).ok()?.parse().ok()?;
+    let subtrees = std::str::from_utf8(&header[sp + 1..]).ok()?.parse().ok()?;
+    Some((count, subtrees))
 }
 
 fn be32(data: &[u8], at: usize) -> Option<u32> {

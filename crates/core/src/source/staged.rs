@@ -51,7 +51,7 @@ pub struct StagedChanges {
 pub fn staged_changes(repo: &Repository) -> Result<StagedChanges> {
     let head = head_tree(repo)?;
     let path = index_path(repo);
-    let data = match std::fs::read(&path) {
+    let data = match map_file(&path) {
         Ok(d) => d,
         // No index yet: nothing was ever staged.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StagedChanges::default()),
@@ -70,6 +70,16 @@ pub fn staged_changes(repo: &Repository) -> Result<StagedChanges> {
     Ok(staged)
 }
 
+/// The index, mapped rather than read: it is several megabytes on a large repository
+/// and only its entry headers and paths are looked at. Git replaces the index by
+/// renaming a new file over it, never by writing into it, so the mapping stays valid.
+fn map_file(path: &std::path::Path) -> std::io::Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: the mapping is read-only and git never modifies an index file in place
+    // (it writes index.lock and renames it), so the bytes cannot change under us.
+    unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+}
+
 fn empty_tree_if(empty: bool) -> Option<Oid> {
     if empty {
         Oid::hash_object(git2::ObjectType::Tree, b"").ok()
@@ -80,7 +90,7 @@ fn empty_tree_if(empty: bool) -> Option<Oid> {
 
 struct IndexWalk<'r> {
     repo: &'r Repository,
-    index: &'r IndexFile,
+    index: &'r IndexFile<'r>,
     out: ChangeSet,
 }
 
@@ -116,10 +126,9 @@ impl IndexWalk<'_> {
                 let name = rel[..slash].to_vec();
                 let sub_prefix_len = prefix_len + slash + 1;
                 let full_prefix = self.index.path(entry)[..sub_prefix_len].to_vec();
-                let mut j = i + 1;
-                while j < range.end && self.index.path(&self.index.entries[j]).starts_with(&full_prefix) {
-                    j += 1;
-                }
+                // Paths sharing a prefix are contiguous in the sorted index.
+                let j = i + self.index.entries[i..range.end]
+                    .partition_point(|e| self.index.path(e).starts_with(&full_prefix));
                 let subtree = match children.remove(&name) {
                     Some((oid, 0o040000)) => Some(oid),
                     Some(other) => {
@@ -143,12 +152,10 @@ impl IndexWalk<'_> {
                     }
                     None => None,
                 };
-                let new = Oid::from_bytes(&entry.oid)?;
-                if !entry.intent_to_add {
-                    entries.push((rel.to_vec(), entry.mode, new));
-                    if is_regular_file(entry.mode) && old != Some(new) {
-                        self.out.changed.push(FileChange { path: utf8_path(path), old, new });
-                    }
+                let new = Oid::from_bytes(&self.index.oid(entry))?;
+                entries.push((rel.to_vec(), entry.mode, new));
+                if is_regular_file(entry.mode) && old != Some(new) {
+                    self.out.changed.push(FileChange { path: utf8_path(path), old, new });
                 }
                 i += 1;
             }
