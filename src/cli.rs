@@ -94,6 +94,50 @@ pub enum Command {
         #[command(subcommand)]
         action: BaselineAction,
     },
+    /// Run every check a git hook runs, in one process (what the installed hooks call).
+    Hook {
+        /// The hook git is running.
+        name: HookName,
+        /// The arguments git passed to the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Install the git hooks (pre-commit, pre-push, commit-msg), keeping any hook already there.
+    Install(InstallArgs),
+    /// Take out what `tollgate install` put in, restoring what was there before.
+    Uninstall(InstallArgs),
+    /// Show what is installed where, which policy files are in force, and what runs on commit.
+    Doctor,
+    /// Claude Code's hook protocol: judge the tool call or prompt described on stdin.
+    AgentHook,
+}
+
+/// The git hooks `tollgate hook` runs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HookName {
+    PreCommit,
+    PrePush,
+    CommitMsg,
+}
+
+/// Where `install` and `uninstall` work.
+#[derive(Debug, Clone, Args)]
+pub struct InstallArgs {
+    /// The repository (default: the one the current directory is in).
+    #[arg(long, value_name = "DIR", conflicts_with = "global")]
+    pub repo: Option<PathBuf>,
+    /// Every repository of the user, through a global hooks folder (core.hooksPath).
+    #[arg(long)]
+    pub global: bool,
+    /// With --global: through init.templateDir instead (repositories created or cloned from now on).
+    #[arg(long, requires = "global")]
+    pub template: bool,
+    /// Claude Code too: tollgate's agent hook in .claude/settings.json (~/.claude with --global).
+    #[arg(long)]
+    pub claude: bool,
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

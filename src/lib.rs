@@ -1,6 +1,7 @@
 //! The `tollgate` package: the binaries' command lines and the wiring from a mode to
 //! its source, checks and report. Behaviour lives in the crates under `crates/`.
 
+pub mod admin;
 pub mod cli;
 pub mod run;
 

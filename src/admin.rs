@@ -1,0 +1,158 @@
+//! Wiring of the commands around the checks: `hook` (what the installed scripts call),
+//! `install`, `uninstall`, `doctor` and `agent-hook`. Their behaviour lives in
+//! `tollgate-install` and `tollgate-agent`; this module only connects them to the
+//! command line, the policy and the scanner.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use git2::Repository;
+use tollgate_agent::{Answer, BoxError, Decision};
+use tollgate_core::Scanner;
+use tollgate_install::{Environment, Request, Scope};
+use tollgate_policy::LayerSource;
+
+use crate::cli::{CommonArgs, HookName, InstallArgs, Mode};
+use crate::run::{self, Checks, EXIT_BLOCKED, EXIT_CLEAN};
+
+/// `tollgate hook NAME ARGS...`: the mode a git hook stands for, with every check.
+pub fn hook(name: HookName, args: &[String], common: &CommonArgs) -> Result<ExitCode> {
+    let mode = match name {
+        HookName::PreCommit => Mode::PreCommit { files: args.to_vec() },
+        HookName::PrePush => {
+            if args.len() > 2 {
+                bail!("the pre-push hook takes a remote name and URL, not {} arguments", args.len());
+            }
+            Mode::PrePush { remote: args.first().cloned(), url: args.get(1).cloned() }
+        }
+        HookName::CommitMsg => match args {
+            [file] => Mode::CommitMsg { file: PathBuf::from(file) },
+            _ => bail!("the commit-msg hook takes the message file git passes, and nothing else"),
+        },
+    };
+    run::run_mode("tollgate", Checks::All, &mode, common)
+}
+
+fn request(args: &InstallArgs) -> Result<Request> {
+    let scope = match (args.global, args.template) {
+        (true, false) => Scope::Global,
+        (true, true) => Scope::GlobalTemplate,
+        (false, _) => Scope::Repository(args.repo.clone().unwrap_or_else(|| PathBuf::from("."))),
+    };
+    let binary = std::env::current_exe().context("cannot tell where this tollgate binary is")?;
+    Ok(Request { scope, claude: args.claude, binary })
+}
+
+/// `tollgate install`.
+pub fn install(args: &InstallArgs) -> Result<ExitCode> {
+    let plan = tollgate_install::plan_install(&request(args)?, &Environment::from_process())?;
+    carry_out(plan, args.dry_run)
+}
+
+/// `tollgate uninstall`.
+pub fn uninstall(args: &InstallArgs) -> Result<ExitCode> {
+    let plan = tollgate_install::plan_uninstall(&request(args)?, &Environment::from_process())?;
+    carry_out(plan, args.dry_run)
+}
+
+fn carry_out(plan: tollgate_install::Plan, dry_run: bool) -> Result<ExitCode> {
+    if dry_run {
+        print!("{}", plan.describe(false));
+        return Ok(ExitCode::from(EXIT_CLEAN));
+    }
+    let done = plan.describe(true);
+    let notes = plan.apply()?;
+    print!("{done}");
+    for n in notes {
+        println!("note: {n}");
+    }
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+/// `tollgate doctor`: what is installed where, which policy files are in force, and
+/// what runs on commit. Exits 1 when commits here are not judged or the policy does
+/// not load.
+pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
+    let env = Environment::from_process();
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let repo = Repository::discover(&cwd).ok();
+    let inspection = tollgate_install::inspect(Some(&cwd), &env)?;
+
+    let mut out = String::new();
+    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "?".into());
+    let on_path = match env.find_on_path("tollgate") {
+        Some(p) => format!("; `tollgate` on PATH is {}", p.display()),
+        None => "; no `tollgate` on PATH".to_string(),
+    };
+    out.push_str(&format!("tollgate      {} at {exe}{on_path}\n", env!("CARGO_PKG_VERSION")));
+
+    let layers = run::policy_layers(repo.as_ref(), common.config.as_deref())?;
+    out.push_str("policy        built-in rules\n");
+    for layer in &layers {
+        let (kind, path) = match layer {
+            LayerSource::Organisation(p) => ("organisation (tollgate.policy or TOLLGATE_POLICY)", p),
+            LayerSource::Repository(p) => ("repository", p),
+            LayerSource::CommandLine(p) => ("--config", p),
+        };
+        out.push_str(&format!("              then {kind}: {}\n", path.display()));
+    }
+    let mut healthy = inspection.protects_commits();
+    let checks = match run::load_policy(repo.as_ref(), common.config.as_deref()) {
+        Ok(policy) => {
+            out.push_str(&format!(
+                "              {} allow entries in force{}, inline tollgate:allow {}\n",
+                policy.allow.len(),
+                match policy.expired_allow.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} expired)"),
+                },
+                if policy.inline_allow { "honoured" } else { "ignored" }
+            ));
+            match run::build_scanner(Checks::All, &policy, repo.as_ref(), common) {
+                Ok(scanner) => scanner.check_names().iter().map(|c| c.to_string()).collect(),
+                Err(e) => {
+                    healthy = false;
+                    out.push_str(&format!("              the checks do not load: {e:#}\n"));
+                    vec!["none: every run fails".to_string()]
+                }
+            }
+        }
+        Err(e) => {
+            healthy = false;
+            out.push_str(&format!("              does not load: {e:#}\n"));
+            vec!["none: every run fails until the policy loads".to_string()]
+        }
+    };
+    let checks: Vec<&str> = checks.iter().map(String::as_str).collect();
+    out.push_str(&inspection.render(&checks));
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    Ok(ExitCode::from(if healthy { EXIT_CLEAN } else { EXIT_BLOCKED }))
+}
+
+/// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the
+/// decision on stdout; its own failures deny (a crash would let the call through).
+pub fn agent_hook(common: &CommonArgs) -> ExitCode {
+    let mut input = Vec::new();
+    let fallback_dir = std::env::var_os("CLAUDE_PROJECT_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok());
+    let scanners = |repo: Option<&Repository>| -> Result<Scanner, BoxError> {
+        let policy = run::load_policy(repo, common.config.as_deref())?;
+        Ok(run::build_scanner(Checks::All, &policy, repo, common)?)
+    };
+    let answer = match std::io::stdin().read_to_end(&mut input) {
+        Ok(_) => tollgate_agent::answer(&input, &scanners, fallback_dir.as_deref().map(Path::new)),
+        Err(e) => Answer {
+            decision: Decision::Deny(format!("tollgate could not read the hook payload, so it denies: {e}")),
+            event: None,
+        },
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(answer.stdout().as_bytes());
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
+}
