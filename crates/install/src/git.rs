@@ -163,9 +163,14 @@ impl RepoLocation {
         // `--git-path` is relative to the current directory; with a relative
         // `core.hooksPath` it is relative to where hooks run (the worktree root).
         let hooks = env.run(&dir, &["rev-parse", "--git-path", "hooks"])?;
+        // Run from inside the git dir, a non-bare repository has no working tree either.
         let toplevel = match bare {
             "true" => None,
-            _ => Some(absolute(&dir, &env.run(&dir, &["rev-parse", "--show-toplevel"])?)),
+            _ => env
+                .run(&dir, &["rev-parse", "--show-toplevel"])
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(|t| absolute(&dir, &t)),
         };
         let hooks_path = env
             .config_get(&dir, &["--show-scope", "--get", "core.hooksPath"])?
@@ -305,6 +310,17 @@ pub(crate) mod tests {
         assert_eq!(loc.common_dir, repo.join(".git"));
         assert_eq!(loc.git_dir, repo.join(".git/worktrees/wt"));
         assert_eq!(loc.toplevel, Some(wt.canonicalize().unwrap()));
+    }
+
+    #[test]
+    fn from_inside_the_git_dir_the_hooks_are_found_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = isolated(tmp.path());
+        let repo = tmp.path().join("r");
+        init(&env, &repo);
+        let loc = RepoLocation::find(&repo.join(".git/hooks"), &env).unwrap();
+        assert_eq!(loc.hooks_dir, repo.canonicalize().unwrap().join(".git/hooks"));
+        assert_eq!(loc.toplevel, None);
     }
 
     #[test]
