@@ -12,7 +12,7 @@ use git2::Repository;
 use tollgate_core::audit::{AuditLog, AuditRecord};
 use tollgate_core::report::{Format, Report};
 use tollgate_core::source::{commits, files, staged};
-use tollgate_core::{Check, Chunk, Outcome, Scanner, Suppressions};
+use tollgate_core::{Check, Chunk, Outcome, Scanner, Suppressions, Workload};
 use tollgate_policy::{LayerSource, Policy};
 use tollgate_secrets::SecretsCheck;
 
@@ -36,9 +36,16 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run_mode(tool: &str, checks: Checks, mode: &Mode, common: &CommonArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let format: Format = common.format.parse().map_err(anyhow::Error::msg)?;
+    if let Mode::History { .. } = mode {
+        commits::bound_libgit2_for_bulk_reads();
+    }
     let repo = open_repository(mode)?;
     let policy = load_policy(repo.as_ref(), common.config.as_deref())?;
-    let scanner = build_scanner(checks, &policy, repo.as_ref(), common)?;
+    let workload = match mode {
+        Mode::Scan { .. } | Mode::History { .. } => Workload::Bulk,
+        _ => Workload::Small,
+    };
+    let scanner = build_scanner_for(checks, &policy, repo.as_ref(), common, workload)?;
     let mut judged = judge(mode, repo.as_ref(), &scanner)?;
     judged.outcome.sort();
     if let (Some(repo), true) = (repo.as_ref(), policy.audit_log && is_hook(mode)) {
@@ -69,7 +76,7 @@ pub fn create_baseline(common: &CommonArgs, output: &Path, working_tree: bool, r
     let mut without_baseline = policy.clone();
     without_baseline.baseline = None;
     let common = CommonArgs { baseline: None, ..common.clone() };
-    let scanner = build_scanner(Checks::All, &without_baseline, Some(&repo), &common)?;
+    let scanner = build_scanner_for(Checks::All, &without_baseline, Some(&repo), &common, Workload::Bulk)?;
     let (mode, source) = if working_tree {
         let root = repo.workdir().context("a bare repository has no working tree")?;
         (Mode::Scan { paths: vec![root.to_string_lossy().into_owned()] }, "working-tree")
@@ -314,15 +321,28 @@ pub fn load_policy(repo: Option<&Repository>, explicit: Option<&Path>) -> Result
     Ok(Policy::load(layers)?)
 }
 
-/// The checks a binary runs, with the policy's suppressions and limits.
+/// The checks a binary runs, with the policy's suppressions and limits, prepared for
+/// a hook's small workload.
 pub fn build_scanner(
     checks: Checks,
     policy: &Policy,
     repo: Option<&Repository>,
     common: &CommonArgs,
 ) -> Result<Scanner> {
+    build_scanner_for(checks, policy, repo, common, Workload::Small)
+}
+
+/// As [`build_scanner`], prepared for `workload` (scans and history search faster with
+/// an automaton that takes longer to build).
+pub fn build_scanner_for(
+    checks: Checks,
+    policy: &Policy,
+    repo: Option<&Repository>,
+    common: &CommonArgs,
+    workload: Workload,
+) -> Result<Scanner> {
     let list: Vec<Box<dyn Check>> = match checks {
-        Checks::Secrets | Checks::All => vec![Box::new(SecretsCheck::new(policy)?)],
+        Checks::Secrets | Checks::All => vec![Box::new(SecretsCheck::for_workload(policy, workload)?)],
     };
     let baseline_path = common.baseline.clone().or_else(|| {
         let rel = policy.baseline.as_ref()?;

@@ -44,5 +44,5 @@ pub mod suppress;
 pub use chunk::{Chunk, CommitInfo, Region};
 pub use engine::{Check, CheckOutput, Outcome, Scanner, Warning};
 pub use finding::{Finding, Hit, Severity};
-pub use matcher::{MatchLimits, Matcher, PatternSpec};
+pub use matcher::{MatchLimits, Matcher, PatternSpec, Workload};
 pub use suppress::Suppressions;

@@ -4,10 +4,9 @@
 //! for keywords; a rule's regex is compiled on first use and run only on the lines where
 //! one of its keywords occurs. A change that touches no keyword pays for no regex.
 
-use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Captures, Regex, RegexBuilder};
 
@@ -39,6 +38,16 @@ pub struct MatchLimits {
     pub max_line_bytes: usize,
 }
 
+/// How much text a run will search, which decides how the keyword automaton is built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Workload {
+    /// A hook's few files: build the automaton fast (a compact NFA).
+    #[default]
+    Small,
+    /// Scans and history: search fast (a DFA, a few milliseconds more to build).
+    Bulk,
+}
+
 /// Keyword index plus lazily compiled regexes for a set of rules.
 pub struct Matcher {
     specs: Vec<PatternSpec>,
@@ -57,8 +66,13 @@ pub struct SkippedLine {
 }
 
 impl Matcher {
-    /// Builds the keyword automaton. Regexes are not compiled here.
+    /// Builds the keyword automaton for a small workload. Regexes are not compiled here.
     pub fn new(specs: Vec<PatternSpec>) -> Result<Matcher, PatternError> {
+        Matcher::for_workload(specs, Workload::Small)
+    }
+
+    /// Builds the keyword automaton suited to `workload`.
+    pub fn for_workload(specs: Vec<PatternSpec>, workload: Workload) -> Result<Matcher, PatternError> {
         let mut words: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut path_filters = Vec::with_capacity(specs.len());
@@ -78,6 +92,10 @@ impl Matcher {
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(match workload {
+                Workload::Small => AhoCorasickKind::ContiguousNFA,
+                Workload::Bulk => AhoCorasickKind::DFA,
+            }))
             .build(&words)
             .map_err(|e| PatternError { rule: "<keywords>".into(), message: e.to_string() })?;
         let regexes = specs.iter().map(|_| OnceLock::new()).collect();
@@ -117,35 +135,34 @@ impl Matcher {
         let mut skipped = Vec::new();
         let mut last_skipped_line = usize::MAX;
         for region in &chunk.added {
-            let hay = &text[region.start..region.end];
-            let mut line_cache: Option<Range<usize>> = None;
-            for m in self.keywords.find_overlapping_iter(hay) {
-                let at = region.start + m.start();
-                let line = match &line_cache {
-                    Some(l) if l.start <= at && at <= l.end => l.clone(),
-                    _ => {
-                        let l = line_bounds(text, at);
-                        line_cache = Some(l.clone());
-                        l
-                    }
-                };
-                for &rule in &self.keyword_rules[m.pattern().as_usize()] {
-                    let end = match self.specs[rule as usize].window {
-                        Some(w) => (line.start + w).min(text.len()),
-                        None => {
-                            if line.len() > limits.max_line_bytes {
-                                if last_skipped_line != line.start {
-                                    last_skipped_line = line.start;
-                                    let (n, _) = chunk.line_at(line.start);
-                                    skipped.push(SkippedLine { line: n, bytes: line.len() });
+            // A fast non-overlapping search finds the next line with any keyword; only
+            // that line is searched again for every keyword it holds, then the search
+            // resumes on the next line.
+            let mut at = region.start;
+            while at < region.end {
+                let Some(first) = self.keywords.find(Input::new(text).range(at..region.end)) else { break };
+                let line = line_bounds(text, first.start());
+                let searched = line.start.max(region.start)..line.end.min(region.end).max(first.end());
+                for m in self.keywords.find_overlapping_iter(Input::new(text).range(searched)) {
+                    for &rule in &self.keyword_rules[m.pattern().as_usize()] {
+                        let end = match self.specs[rule as usize].window {
+                            Some(w) => (line.start + w).min(text.len()),
+                            None => {
+                                if line.len() > limits.max_line_bytes {
+                                    if last_skipped_line != line.start {
+                                        last_skipped_line = line.start;
+                                        let (n, _) = chunk.line_at(line.start);
+                                        skipped.push(SkippedLine { line: n, bytes: line.len() });
+                                    }
+                                    continue;
                                 }
-                                continue;
+                                line.end
                             }
-                            line.end
-                        }
-                    };
-                    candidates.push((rule, line.start, end));
+                        };
+                        candidates.push((rule, line.start, end));
+                    }
                 }
+                at = line.end + 1;
             }
         }
         candidates.sort_unstable();

@@ -20,7 +20,9 @@ use std::sync::Arc;
 
 use tollgate_core::entropy::shannon;
 use tollgate_core::matcher::PatternError;
-use tollgate_core::{Check, CheckOutput, Chunk, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Warning};
+use tollgate_core::{
+    Check, CheckOutput, Chunk, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Warning, Workload,
+};
 use tollgate_policy::{Policy, PolicyError, RuleDef};
 
 pub use pack::builtin_rules;
@@ -70,6 +72,11 @@ impl SecretsCheck {
     /// minus the disabled ones. Rules from policy files are compiled now so a bad regex
     /// is reported at once; built-in rules are compiled on first use.
     pub fn new(policy: &Policy) -> Result<SecretsCheck, SecretsError> {
+        SecretsCheck::for_workload(policy, Workload::Small)
+    }
+
+    /// As [`SecretsCheck::new`], with the keyword automaton suited to `workload`.
+    pub fn for_workload(policy: &Policy, workload: Workload) -> Result<SecretsCheck, SecretsError> {
         let enabled = |id: &str| !policy.disabled_secret_rules.iter().any(|d| d == id);
         let overridden = |id: &str| policy.secret_rules.iter().any(|r| r.id.get_ref() == id);
         let mut parts: Vec<(PatternSpec, RuleMeta)> =
@@ -78,7 +85,7 @@ impl SecretsCheck {
         for rule in policy.secret_rules.iter().filter(|r| enabled(r.id.get_ref())) {
             parts.push(parts_from_def(rule.clone())?);
         }
-        let check = SecretsCheck::from_parts(parts, policy.max_line_bytes)?;
+        let check = SecretsCheck::from_parts(parts, policy.max_line_bytes, workload)?;
         for i in first_custom..check.meta.len() {
             check.matcher.compile(i).map_err(SecretsError::Pattern)?;
         }
@@ -88,12 +95,16 @@ impl SecretsCheck {
     /// A check over exactly these rules.
     pub fn from_rules(rules: Vec<RuleDef>, max_line_bytes: usize) -> Result<SecretsCheck, SecretsError> {
         let parts = rules.into_iter().map(parts_from_def).collect::<Result<Vec<_>, _>>()?;
-        SecretsCheck::from_parts(parts, max_line_bytes)
+        SecretsCheck::from_parts(parts, max_line_bytes, Workload::Small)
     }
 
-    fn from_parts(parts: Vec<(PatternSpec, RuleMeta)>, max_line_bytes: usize) -> Result<SecretsCheck, SecretsError> {
+    fn from_parts(
+        parts: Vec<(PatternSpec, RuleMeta)>,
+        max_line_bytes: usize,
+        workload: Workload,
+    ) -> Result<SecretsCheck, SecretsError> {
         let (specs, meta): (Vec<PatternSpec>, Vec<RuleMeta>) = parts.into_iter().unzip();
-        let matcher = Matcher::new(specs).map_err(SecretsError::Pattern)?;
+        let matcher = Matcher::for_workload(specs, workload).map_err(SecretsError::Pattern)?;
         Ok(SecretsCheck { matcher, meta, limits: MatchLimits { max_line_bytes } })
     }
 

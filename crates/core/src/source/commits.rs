@@ -12,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use git2::{Delta, Diff, ObjectType, Oid, Repository, Sort, Tree};
-use rayon::prelude::*;
+use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
 use super::{added_regions, is_regular_file, ChangeSet, FileChange};
 use crate::chunk::{Chunk, CommitInfo, Region};
@@ -144,34 +143,122 @@ impl<'r> BlobReader<'r> {
     }
 }
 
-/// The files a diff adds, modifies and deletes.
-pub fn changes_from_diff(diff: &Diff<'_>) -> ChangeSet {
-    let mut out = ChangeSet::default();
-    for delta in diff.deltas() {
-        let (old, new) = (delta.old_file(), delta.new_file());
-        let path = new.path_bytes().or(old.path_bytes()).map(|p| String::from_utf8_lossy(p).into_owned());
-        let path = path.unwrap_or_default();
-        let old_regular = delta.status() != Delta::Added && is_regular_file(u32::from(old.mode()));
-        let new_regular = delta.status() != Delta::Deleted && is_regular_file(u32::from(new.mode()));
-        if new_regular {
-            out.changed.push(FileChange { path, old: old_regular.then(|| old.id()), new: new.id() });
-        } else if old_regular {
-            out.deleted.push((path, old.id()));
-        }
-    }
-    out
-}
-
 fn commit_info(commit: &git2::Commit<'_>) -> Arc<CommitInfo> {
     Arc::new(CommitInfo { id: commit.id().to_string(), author_time: commit.author().when().seconds() })
 }
 
 /// The changes a commit makes against its first parent (the empty tree for a root).
-fn commit_changes<'r>(repo: &'r Repository, commit: &git2::Commit<'r>) -> Result<(ChangeSet, Vec<Tree<'r>>)> {
+/// `deletions`: also list deleted files (rename pairing needs them; history does not).
+fn commit_changes<'r>(
+    repo: &'r Repository,
+    commit: &git2::Commit<'r>,
+    deletions: bool,
+) -> Result<(ChangeSet, Vec<Tree<'r>>)> {
     let tree = commit.tree()?;
     let parents: Vec<Tree<'r>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
-    let diff = repo.diff_tree_to_tree(parents.first(), Some(&tree), None)?;
-    Ok((changes_from_diff(&diff), parents))
+    let mut out = ChangeSet::default();
+    let mut diff = TreeDiff { repo, deletions, out: &mut out };
+    diff.compare(parents.first(), Some(&tree), &mut Vec::new())?;
+    Ok((out, parents))
+}
+
+/// A tree-to-tree comparison that descends only into subtrees whose ids differ, and
+/// builds paths only for what changed. libgit2's diff builds every path it passes,
+/// which dominated history runs.
+struct TreeDiff<'a, 'r> {
+    repo: &'r Repository,
+    deletions: bool,
+    out: &'a mut ChangeSet,
+}
+
+impl<'r> TreeDiff<'_, 'r> {
+    fn compare(&mut self, old: Option<&Tree<'r>>, new: Option<&Tree<'r>>, path: &mut Vec<u8>) -> Result<()> {
+        let olds: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+        let news: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();
+        let (mut i, mut j) = (0, 0);
+        while i < olds.len() || j < news.len() {
+            let order = match (olds.get(i), news.get(j)) {
+                (Some(o), Some(n)) => tree_order(o, n),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (o, n) = match order {
+                std::cmp::Ordering::Less => (olds.get(i), None),
+                std::cmp::Ordering::Greater => (None, news.get(j)),
+                std::cmp::Ordering::Equal => (olds.get(i), news.get(j)),
+            };
+            if o.is_some() {
+                i += 1;
+            }
+            if n.is_some() {
+                j += 1;
+            }
+            if let (Some(o), Some(n)) = (o, n) {
+                if o.id() == n.id() && o.filemode() == n.filemode() {
+                    continue;
+                }
+            }
+            let name = o.or(n).map(|e| e.name_bytes()).unwrap_or_default();
+            let len = path.len();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(name);
+            self.entry(o, n, path)?;
+            path.truncate(len);
+        }
+        Ok(())
+    }
+
+    /// One name present in either tree, with differing content.
+    fn entry(
+        &mut self,
+        old: Option<&git2::TreeEntry<'_>>,
+        new: Option<&git2::TreeEntry<'_>>,
+        path: &mut Vec<u8>,
+    ) -> Result<()> {
+        let is_tree = |e: &&git2::TreeEntry<'_>| e.filemode() == 0o040000;
+        let is_file = |e: &&git2::TreeEntry<'_>| is_regular_file(e.filemode() as u32);
+        let old_tree = old.filter(is_tree).map(|e| self.repo.find_tree(e.id())).transpose()?;
+        let new_tree = new.filter(is_tree).map(|e| self.repo.find_tree(e.id())).transpose()?;
+        if old_tree.is_some() || new_tree.is_some() {
+            let (o, n) = (old_tree.as_ref(), new_tree.as_ref());
+            // Only the tree side descends; a file on the other side is handled below.
+            if self.deletions || n.is_some() {
+                self.compare(o, n, path)?;
+            }
+        }
+        let old_file = old.filter(is_file).map(|e| e.id());
+        match new.filter(is_file) {
+            Some(n) => self.out.changed.push(FileChange {
+                path: String::from_utf8_lossy(path).into_owned(),
+                old: old_file,
+                new: n.id(),
+            }),
+            None => {
+                if let (Some(o), true) = (old_file, self.deletions) {
+                    self.out.deleted.push((String::from_utf8_lossy(path).into_owned(), o));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Git's tree order: by name, a directory compared as if its name ended in `/`.
+fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let (an, bn) = (a.name_bytes(), b.name_bytes());
+    let common = an.len().min(bn.len());
+    match an[..common].cmp(&bn[..common]) {
+        std::cmp::Ordering::Equal => {}
+        other => return other,
+    }
+    let next = |name: &[u8], e: &git2::TreeEntry<'_>| match name.get(common) {
+        Some(&c) => Some(c),
+        None if e.filemode() == 0o040000 => Some(b'/'),
+        None => None,
+    };
+    next(an, a).cmp(&next(bn, b))
 }
 
 /// The blob a tree holds at `path`, if it is a regular file.
@@ -190,7 +277,7 @@ pub fn judge_commits(repo: &Repository, commits: &[Oid], scanner: &Scanner, out:
         let info = commit_info(&commit);
         out.commits += 1;
         out.commit_ids.push(info.id.clone());
-        let (mut changes, parents) = commit_changes(repo, &commit)?;
+        let (mut changes, parents) = commit_changes(repo, &commit, true)?;
         changes.pair_renames(repo);
         for change in &changes.changed {
             if !seen.insert((change.path.clone(), change.old, change.new)) {
@@ -286,68 +373,103 @@ pub fn judge_history(
     threads: usize,
     progress: &Progress,
 ) -> Result<Outcome> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
-    pool.install(|| judge_history_in_pool(git_dir, commits, scanner, progress))
-}
-
-fn judge_history_in_pool(git_dir: &Path, commits: &[Oid], scanner: &Scanner, progress: &Progress) -> Result<Outcome> {
-    let open = || Repository::open(git_dir).with_context(|| format!("cannot open {}", git_dir.display()));
+    bound_libgit2_for_bulk_reads();
     // 1. What each commit adds: (blob, path) pairs, by commit order.
-    let per_commit: Vec<Result<Vec<(Oid, String)>>> = commits
-        .par_iter()
-        .map_init(open, |repo, &oid| {
-            let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-            let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
-            let (changes, parents) = commit_changes(repo, &commit)?;
-            progress.commits_done.fetch_add(1, Ordering::Relaxed);
-            Ok(changes
-                .changed
-                .into_iter()
-                .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
-                .map(|c| (c.new, c.path))
-                .collect())
-        })
-        .collect();
+    let (per_commit, mut outcome) = on_threads(git_dir, threads, commits, |repo, &oid, _| {
+        let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
+        let (changes, parents) = commit_changes(repo, &commit, false)?;
+        progress.commits_done.fetch_add(1, Ordering::Relaxed);
+        Ok(changes
+            .changed
+            .into_iter()
+            .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
+            .map(|c| (c.new, c.path))
+            .collect::<Vec<_>>())
+    })?;
     // 2. Each (blob, path) once, with the earliest commit that added it.
     let mut first: HashMap<(Oid, String), usize> = HashMap::new();
     for (idx, added) in per_commit.into_iter().enumerate() {
-        for key in added? {
+        for key in added {
             first.entry(key).or_insert(idx);
         }
     }
     let mut work: Vec<((Oid, String), usize)> = first.into_iter().collect();
     work.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0 .1.cmp(&b.0 .1)));
     progress.blobs_total.store(work.len(), Ordering::Relaxed);
-    let infos: Vec<Arc<CommitInfo>> = {
-        let repo = open()?;
-        commits.iter().map(|&c| repo.find_commit(c).map(|c| commit_info(&c))).collect::<Result<_, _>>()?
-    };
-    // 3. Judge the blobs in parallel.
-    let mut outcome = work
-        .par_iter()
-        .fold(
-            || (open().ok(), Outcome::default()),
-            |(repo, mut out), ((blob, path), idx)| {
-                match &repo {
-                    Some(repo) => {
-                        if let Err(e) = judge_blob(repo, *blob, path, &infos[*idx], scanner, &mut out) {
-                            out.errors.push(format!("{path} in {}: {e:#}", infos[*idx].id));
-                        }
-                    }
-                    None => out.errors.push(format!("cannot open {}", git_dir.display())),
-                }
-                progress.blobs_done.fetch_add(1, Ordering::Relaxed);
-                (repo, out)
-            },
-        )
-        .map(|(_, out)| out)
-        .reduce(Outcome::default, |mut a, b| {
-            a.merge(b);
-            a
-        });
+    let (infos, _) = on_threads(git_dir, 1, commits, |repo, &c, _| Ok(commit_info(&repo.find_commit(c)?)))?;
+    // 3. Judge each blob once.
+    let (_, judged) = on_threads(git_dir, threads, &work, |repo, ((blob, path), idx), out| {
+        judge_blob(repo, *blob, path, &infos[*idx], scanner, out)
+            .with_context(|| format!("{path} in commit {}", infos[*idx].id))?;
+        progress.blobs_done.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })?;
+    outcome.merge(judged);
     outcome.commits = commits.len() as u64;
     keep_earliest(&mut outcome, commits);
     Ok(outcome)
+}
+
+/// Keeps a long read of history within a small memory budget: libgit2 by default
+/// caches up to 256 MiB of objects and maps packs without limit. Objects are not
+/// re-hashed on read either (git does not do so on reads; `git fsck` is for that).
+pub fn bound_libgit2_for_bulk_reads() {
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: these set process-wide libgit2 options; they are set before the worker
+    // threads that read objects start, and no other thread uses libgit2 meanwhile.
+    unsafe {
+        let _ = git2::opts::set_cache_max_size(16 * 1024 * 1024);
+        let _ = git2::opts::set_mwindow_mapped_limit(24 * 1024 * 1024);
+        let _ = git2::opts::set_mwindow_size(4 * 1024 * 1024);
+    }
+}
+
+/// What one worker thread returns: its results by item index, and its outcome.
+type WorkerResult<R> = (Vec<(usize, R)>, Outcome);
+
+/// Runs `each` over `items` on `threads` threads, each with its own repository handle
+/// (libgit2 handles are not shared between threads) and its own outcome. Results come
+/// back in item order; the first error stops the run.
+fn on_threads<T, R, F>(git_dir: &Path, threads: usize, items: &[T], each: F) -> Result<(Vec<R>, Outcome)>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&Repository, &T, &mut Outcome) -> Result<R> + Sync,
+{
+    let next = AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let worker = || -> Result<WorkerResult<R>> {
+        let repo = Repository::open(git_dir).with_context(|| format!("cannot open {}", git_dir.display()))?;
+        let (mut results, mut out) = (Vec::new(), Outcome::default());
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            match each(&repo, item, &mut out) {
+                Ok(r) => results.push((i, r)),
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok((results, out))
+    };
+    let parts: Vec<Result<WorkerResult<R>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1)).map(|_| s.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread panicked"))))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(items.len());
+    let mut outcome = Outcome::default();
+    for part in parts {
+        let (results, out) = part?;
+        all.extend(results);
+        outcome.merge(out);
+    }
+    all.sort_unstable_by_key(|(i, _)| *i);
+    Ok((all.into_iter().map(|(_, r)| r).collect(), outcome))
 }
 
 fn judge_blob(
