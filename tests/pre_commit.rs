@@ -420,3 +420,65 @@ fn commit_messages_are_judged_for_secrets() {
     let report = json(&out);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1, "comment lines are not part of the message");
 }
+
+/// The tree a pre-commit run records (hashed from the index without writing objects)
+/// must be the tree the commit gets, whatever the index format.
+fn recorded_tree(repo: &Repo) -> String {
+    let log = std::fs::read_to_string(repo.path().join(".git/tollgate/audit.jsonl")).unwrap();
+    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    last["tree"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn every_index_format_is_read_and_its_tree_is_known() {
+    for (name, setup) in [
+        ("v2", vec!["update-index", "--index-version", "2"]),
+        ("v3 with intent-to-add", vec!["add", "-N", "later.txt"]),
+        ("v4", vec!["update-index", "--index-version", "4"]),
+        ("split index", vec!["update-index", "--split-index"]),
+    ] {
+        let repo = Repo::new();
+        for i in 0..30 {
+            repo.write(&format!("dir{}/sub/file{i}.txt", i % 4), format!("line {i}\n"));
+        }
+        repo.commit_all("base");
+        repo.write("later.txt", "not staged yet\n");
+        repo.git(&setup);
+        repo.write("dir1/sub/new.py", format!("k = \"{}\"\n", aws_key()));
+        repo.write("dir2/sub/file2.txt", "changed\n");
+        repo.git(&["add", "dir1", "dir2"]);
+        let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}{}", text(&out.stdout), text(&out.stderr));
+        let report = json(&out);
+        assert_eq!(report["findings"][0]["path"], "dir1/sub/new.py", "{name}");
+        assert_eq!(report["stats"]["files"], 2, "{name}: {report}");
+        // Without the key, the run is clean and the commit's tree is the one recorded.
+        repo.write("dir1/sub/new.py", "k = None\n");
+        repo.git(&["add", "dir1"]);
+        let out = repo.run("tollgate-secrets", &["pre-commit"]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let tree = recorded_tree(&repo);
+        repo.git(&["commit", "-q", "--no-verify", "-m", "next"]);
+        if name != "split index" {
+            assert_eq!(tree, repo.git(&["rev-parse", "HEAD^{tree}"]).trim(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_linked_worktree_and_a_detached_head_are_ordinary() {
+    let repo = Repo::new();
+    repo.write("a.txt", "a\n");
+    repo.commit_all("a");
+    let wt = tempfile::tempdir().unwrap();
+    let wt_path = wt.path().join("wt");
+    repo.git(&["worktree", "add", "-q", "--detach", wt_path.to_str().unwrap()]);
+    std::fs::write(wt_path.join("k.py"), format!("k = \"{}\"\n", aws_key())).unwrap();
+    let out = git_cmd(&wt_path).args(["add", "k.py"]).output().unwrap();
+    assert!(out.status.success());
+    let out = run_in(&wt_path, "tollgate-secrets", &["pre-commit", "--format", "json"], "");
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(json(&out)["findings"][0]["path"], "k.py");
+    // The worktree's hook runs are audited in the common git dir.
+    assert!(repo.path().join(".git/tollgate/audit.jsonl").exists());
+}

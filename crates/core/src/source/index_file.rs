@@ -6,7 +6,7 @@
 //! user staged something in, as `git diff --cached` does; libgit2's diff reads every
 //! tree of HEAD, which on a 50,000-file repository costs more than the whole hook may.
 //! Indexes this reader does not understand (split or sparse indexes, unknown versions,
-//! SHA-256) return `None`, and the caller falls back to libgit2.
+//! SHA-256) return `None`, and the caller asks `git diff-index` instead.
 
 /// One stage-0 entry, kept small (16 bytes: a large index has hundreds of thousands);
 /// its path and blob id are read from the index bytes on demand.
@@ -47,7 +47,7 @@ impl IndexFile<'_> {
 const HASH_LEN: usize = 20;
 
 /// Parses `data` (a whole index file). `None` when the format is one this reader does
-/// not handle, or the data is damaged; the caller then uses libgit2.
+/// not handle, or the data is damaged; the caller then asks git.
 pub fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
     if data.len() < 12 + HASH_LEN || &data[..4] != b"DIRC" {
         return None;

@@ -64,7 +64,7 @@ pub fn staged_changes(repo: &Repository) -> Result<StagedChanges> {
             let tree = walk.compare_dir(b"", head.as_ref().map(|t| t.id()), all)?;
             StagedChanges { changes: walk.out, tree: tree.or_else(|| empty_tree_if(index.entries.is_empty())) }
         }
-        None => StagedChanges { changes: staged_changes_libgit2(repo, head.as_ref(), &path)?, tree: None },
+        None => StagedChanges { changes: staged_changes_by_git(repo, head.as_ref())?, tree: None },
     };
     staged.changes.pair_renames(repo);
     Ok(staged)
@@ -226,28 +226,41 @@ fn utf8_path(path: &[u8]) -> String {
     String::from_utf8_lossy(path).into_owned()
 }
 
-/// libgit2's tree-to-index diff, for index formats the fast reader does not handle.
-fn staged_changes_libgit2(
-    repo: &Repository,
-    head: Option<&Tree<'_>>,
-    index_path: &std::path::Path,
-) -> Result<ChangeSet> {
-    let index =
-        git2::Index::open(index_path).with_context(|| format!("cannot read the index {}", index_path.display()))?;
-    let mut opts = git2::DiffOptions::new();
-    opts.include_typechange(true);
-    let diff =
-        repo.diff_tree_to_index(head, Some(&index), Some(&mut opts)).context("cannot diff the index against HEAD")?;
+/// For index formats the fast reader does not handle (split and sparse indexes, which
+/// libgit2 cannot read either), git itself lists the staged changes.
+fn staged_changes_by_git(repo: &Repository, head: Option<&Tree<'_>>) -> Result<ChangeSet> {
+    const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let base = head.map(|t| t.id().to_string()).unwrap_or_else(|| EMPTY_TREE.to_string());
+    let dir = repo.workdir().unwrap_or_else(|| repo.path());
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["diff-index", "--cached", "--raw", "-z", "--no-renames", "--ignore-submodules=none", &base])
+        .output()
+        .context("cannot run `git diff-index` to read the index")?;
+    if !output.status.success() {
+        anyhow::bail!("`git diff-index --cached` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    parse_raw_diff(&output.stdout)
+}
+
+/// `:<old mode> <new mode> <old id> <new id> <status>` NUL `<path>` NUL, repeated.
+fn parse_raw_diff(raw: &[u8]) -> Result<ChangeSet> {
     let mut out = ChangeSet::default();
-    for delta in diff.deltas() {
-        let (old, new) = (delta.old_file(), delta.new_file());
-        let path = new.path_bytes().or(old.path_bytes()).map(utf8_path).unwrap_or_default();
-        let old_regular = old.exists() && is_regular_file(u32::from(old.mode()));
-        let new_regular = new.exists() && is_regular_file(u32::from(new.mode()));
+    let mut fields = raw.split(|&b| b == 0).filter(|f| !f.is_empty());
+    while let Some(header) = fields.next() {
+        let header = std::str::from_utf8(header).context("unexpected `git diff-index` output")?;
+        let path = fields.next().map(utf8_path).context("`git diff-index` output ends without a path")?;
+        let parts: Vec<&str> = header.trim_start_matches(':').split(' ').collect();
+        let [old_mode, new_mode, old_id, new_id, _status] = parts[..] else {
+            anyhow::bail!("unexpected `git diff-index` line `{header}`");
+        };
+        let mode = |m: &str| u32::from_str_radix(m, 8).unwrap_or(0);
+        let (old_regular, new_regular) = (is_regular_file(mode(old_mode)), is_regular_file(mode(new_mode)));
         if new_regular {
-            out.changed.push(FileChange { path: path.clone(), old: old_regular.then(|| old.id()), new: new.id() });
+            let old = if old_regular { Some(Oid::from_str(old_id)?) } else { None };
+            out.changed.push(FileChange { path, old, new: Oid::from_str(new_id)? });
         } else if old_regular {
-            out.deleted.push((path, old.id()));
+            out.deleted.push((path, Oid::from_str(old_id)?));
         }
     }
     Ok(out)
