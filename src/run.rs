@@ -173,14 +173,21 @@ fn read_stdin() -> Result<String> {
 /// The pre-commit framework's pre-push stage passes the range in the environment
 /// (`PRE_COMMIT_FROM_REF`, `PRE_COMMIT_TO_REF`) instead of git's stdin protocol.
 fn framework_push_range(repo: &Repository) -> Result<Option<Vec<commits::RefUpdate>>> {
-    let Some(to) = std::env::var("PRE_COMMIT_TO_REF").ok().filter(|v| !v.is_empty()) else { return Ok(None) };
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let to = match (var("PRE_COMMIT_TO_REF"), var("PRE_COMMIT_LOCAL_BRANCH")) {
+        (Some(to), _) => to,
+        // A first push (the branch reaches a root commit): the framework sets no range,
+        // only the branch; everything on it that the remote lacks is judged.
+        (None, Some(branch)) if var("PRE_COMMIT").is_some() => branch,
+        _ => return Ok(None),
+    };
     let resolve = |rev: &str| -> Result<Option<git2::Oid>> {
         if rev.bytes().all(|b| b == b'0') {
             return Ok(None);
         }
         Ok(Some(repo.revparse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?.id()))
     };
-    let from = std::env::var("PRE_COMMIT_FROM_REF").ok().filter(|v| !v.is_empty());
+    let from = var("PRE_COMMIT_FROM_REF");
     Ok(Some(vec![commits::RefUpdate {
         local_ref: std::env::var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|_| to.clone()),
         new: resolve(&to)?,

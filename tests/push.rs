@@ -212,6 +212,26 @@ fn the_pre_commit_frameworks_push_range_is_judged() {
 }
 
 #[test]
+fn the_frameworks_first_push_of_a_branch_is_judged() {
+    // Pushing a branch that reaches a root commit, the framework sets no range, only
+    // the branch: every commit on it that the remote lacks is judged.
+    let repo = Repo::new();
+    repo.write("k.py", format!("k = \"{}\"\n", aws_key()));
+    let root = repo.commit_all("root with a key");
+    let out = std::process::Command::new(bin("tollgate-secrets"))
+        .current_dir(repo.path())
+        .args(["pre-push", "origin", "--format", "json"])
+        .env("PRE_COMMIT", "1")
+        .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main")
+        .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", output(&out));
+    assert_eq!(json(&out)["findings"][0]["commit"], root.as_str());
+}
+
+#[test]
 fn history_finds_old_keys_with_their_commits_and_a_baseline_silences_exactly_those() {
     let repo = Repo::new();
     repo.write("a.txt", "a\n");
