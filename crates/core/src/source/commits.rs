@@ -39,38 +39,32 @@ fn parse_oid(text: &str, line_no: usize, column: usize, source: &str) -> Result<
 
 /// Parses git's pre-push input: `<local ref> <local sha> <remote ref> <remote sha>`.
 pub fn parse_pre_push(input: &str) -> Result<Vec<RefUpdate>> {
-    let mut updates = Vec::new();
-    for (i, line) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() != 4 {
-            bail!("<stdin>:{}:1: expected `<local ref> <local sha> <remote ref> <remote sha>`, found `{line}`", i + 1);
-        }
-        let col = |n: usize| line.find(fields[n]).unwrap_or(0) + 1;
-        updates.push(RefUpdate {
-            local_ref: fields[0].to_string(),
-            new: parse_oid(fields[1], i + 1, col(1), "<stdin>")?,
-            remote_ref: fields[2].to_string(),
-            old: parse_oid(fields[3], i + 1, col(3), "<stdin>")?,
-        });
-    }
-    Ok(updates)
+    parse_ref_lines(input, 4, "<local ref> <local sha> <remote ref> <remote sha>", |f, oid| {
+        Ok(RefUpdate { local_ref: f[0].to_string(), new: oid(1)?, remote_ref: f[2].to_string(), old: oid(3)? })
+    })
 }
 
 /// Parses git's pre-receive input: `<old> <new> <ref>`.
 pub fn parse_pre_receive(input: &str) -> Result<Vec<RefUpdate>> {
+    parse_ref_lines(input, 3, "<old sha> <new sha> <ref>", |f, oid| {
+        Ok(RefUpdate { local_ref: f[2].to_string(), new: oid(1)?, remote_ref: f[2].to_string(), old: oid(0)? })
+    })
+}
+
+/// Splits each non-empty line into `expected` fields (as `shape` shows them) and builds
+/// an update from them; `oid(n)` parses field `n`, naming its line and column when it is not an id.
+fn parse_ref_lines<F>(input: &str, expected: usize, shape: &str, build: F) -> Result<Vec<RefUpdate>>
+where
+    F: Fn(&[&str], &dyn Fn(usize) -> Result<Option<Oid>>) -> Result<RefUpdate>,
+{
     let mut updates = Vec::new();
     for (i, line) in input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() != 3 {
-            bail!("<stdin>:{}:1: expected `<old sha> <new sha> <ref>`, found `{line}`", i + 1);
+        if fields.len() != expected {
+            bail!("<stdin>:{}:1: expected `{shape}`, found `{line}`", i + 1);
         }
-        let col = |n: usize| line.find(fields[n]).unwrap_or(0) + 1;
-        updates.push(RefUpdate {
-            local_ref: fields[2].to_string(),
-            new: parse_oid(fields[1], i + 1, col(1), "<stdin>")?,
-            remote_ref: fields[2].to_string(),
-            old: parse_oid(fields[0], i + 1, col(0), "<stdin>")?,
-        });
+        let oid = |n: usize| parse_oid(fields[n], i + 1, line.find(fields[n]).unwrap_or(0) + 1, "<stdin>");
+        updates.push(build(&fields, &oid)?);
     }
     Ok(updates)
 }
