@@ -14,20 +14,21 @@ pub enum Verdict {
 }
 
 /// The validators a rule may name, so policy loading can reject unknown names.
-pub const VALIDATORS: &[&str] = &["github-checksum", "npm-checksum", "jwt", "pypi-macaroon", "base64"];
+pub const VALIDATORS: &[&str] = &["github-checksum", "npm-checksum", "bech32", "jwt", "pypi-macaroon", "base64"];
 
 /// Runs the named validator on a value.
 pub fn validate(name: &str, value: &[u8]) -> Verdict {
     let ok = match name {
         "github-checksum" => crc32_base62_checksum(value, &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
         "npm-checksum" => crc32_base62_checksum(value, &["npm_"]),
+        "bech32" => bech32_checksum(value),
         "jwt" => is_jwt(value),
         "pypi-macaroon" => is_pypi_macaroon(value),
         "base64" => decode_base64(value).is_some(),
         _ => false,
     };
     match (ok, name) {
-        (true, "github-checksum" | "npm-checksum") => Verdict::Verified("checksum verified offline"),
+        (true, "github-checksum" | "npm-checksum" | "bech32") => Verdict::Verified("checksum verified offline"),
         (true, "jwt") => Verdict::Verified("JWT header decoded"),
         (true, "pypi-macaroon") => Verdict::Verified("PyPI macaroon decoded"),
         (true, _) => Verdict::Verified("structure verified"),
@@ -63,6 +64,39 @@ fn crc32_base62_checksum(value: &[u8], prefixes: &[&str]) -> bool {
     }
     let (random, check) = body.split_at(30);
     base62(crc32fast::hash(random), 6).as_bytes() == check
+}
+
+/// Bech32 (BIP 173), as age secret keys are written: `hrp 1 data`, whose last six
+/// characters are a BCH checksum over the human-readable part and the data.
+fn bech32_checksum(value: &[u8]) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    let lower = value.to_ascii_lowercase();
+    let Some(sep) = lower.iter().rposition(|&b| b == b'1') else { return false };
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut values: Vec<u8> = hrp.iter().map(|b| b >> 5).collect();
+    values.push(0);
+    values.extend(hrp.iter().map(|b| b & 31));
+    for c in data {
+        match CHARSET.iter().position(|x| x == c) {
+            Some(v) => values.push(v as u8),
+            None => return false,
+        }
+    }
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ u32::from(v);
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1
 }
 
 fn decode_base64(value: &[u8]) -> Option<Vec<u8>> {
@@ -109,6 +143,16 @@ mod tests {
         assert_eq!(validate("npm-checksum", good.as_bytes()), Verdict::Rejected);
         let npm = github_token("npm_", "R2d4Fq9ZkT7mWx1pLs0vBn3cYh8eJa");
         assert!(matches!(validate("npm-checksum", npm.as_bytes()), Verdict::Verified(_)));
+    }
+
+    #[test]
+    fn bech32_checksums_are_verified() {
+        // BIP 173's own valid test vectors.
+        assert!(bech32_checksum(b"A12UEL5L"));
+        assert!(bech32_checksum(b"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw"));
+        assert!(!bech32_checksum(b"A12UEL5M"));
+        assert!(!bech32_checksum(b"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxx"));
+        assert!(!bech32_checksum(b"nosepchars"));
     }
 
     #[test]
