@@ -123,13 +123,14 @@ pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Resul
         Mode::PrePush { remote, .. } => {
             let repo = need_repo()?;
             let remote = std::env::var("PRE_COMMIT_REMOTE_NAME").ok().or_else(|| remote.clone());
-            let updates = match framework_push_range(repo)? {
+            let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            let updates = match commits::framework_push_range(repo, env)? {
                 Some(updates) => updates,
                 None => commits::parse_pre_push(&read_stdin()?)?,
             };
-            let known = tracking_globs(repo, remote.as_deref());
+            let known = commits::tracking_globs(repo, remote.as_deref());
             let list = commits::commits_to_judge(repo, &updates, &known)?;
-            judged.notices = unchecked_commits(repo, &list);
+            judged.notices = unchecked_notice(repo, &list);
             commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
         }
         Mode::PreReceive => {
@@ -170,55 +171,11 @@ fn read_stdin() -> Result<String> {
     Ok(input)
 }
 
-/// The pre-commit framework's pre-push stage passes the range in the environment
-/// (`PRE_COMMIT_FROM_REF`, `PRE_COMMIT_TO_REF`) instead of git's stdin protocol.
-fn framework_push_range(repo: &Repository) -> Result<Option<Vec<commits::RefUpdate>>> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let to = match (var("PRE_COMMIT_TO_REF"), var("PRE_COMMIT_LOCAL_BRANCH")) {
-        (Some(to), _) => to,
-        // A first push (the branch reaches a root commit): the framework sets no range,
-        // only the branch; everything on it that the remote lacks is judged.
-        (None, Some(branch)) if var("PRE_COMMIT").is_some() => branch,
-        _ => return Ok(None),
-    };
-    let resolve = |rev: &str| -> Result<Option<git2::Oid>> {
-        if rev.bytes().all(|b| b == b'0') {
-            return Ok(None);
-        }
-        Ok(Some(repo.revparse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?.id()))
-    };
-    let from = var("PRE_COMMIT_FROM_REF");
-    Ok(Some(vec![commits::RefUpdate {
-        local_ref: std::env::var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|_| to.clone()),
-        new: resolve(&to)?,
-        remote_ref: std::env::var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
-        old: match from {
-            Some(f) => resolve(&f)?,
-            None => None,
-        },
-    }]))
-}
-
-/// The remote-tracking refs of a configured remote: what it already holds, as far as
-/// this repository knows. A URL pushed to directly has none.
-fn tracking_globs(repo: &Repository, remote: Option<&str>) -> Vec<String> {
-    match remote {
-        Some(name) if repo.find_remote(name).is_ok() => vec![format!("refs/remotes/{name}/*")],
-        _ => Vec::new(),
-    }
-}
-
-/// Names the commits of a push whose tree no pre-commit run recorded as clean: made
-/// with `--no-verify`, or before tollgate was installed. They are judged all the same.
-fn unchecked_commits(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
+/// Names the commits of a push that no pre-commit run checked (see
+/// [`AuditLog::unchecked_commits`]); they are judged all the same.
+fn unchecked_notice(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
     const SHOWN: usize = 10;
-    let clean = AuditLog::in_git_dir(repo.commondir()).clean_trees();
-    let unchecked: Vec<String> = list
-        .iter()
-        .filter_map(|&c| repo.find_commit(c).ok())
-        .filter(|c| !clean.contains(&c.tree_id().to_string()))
-        .map(|c| format!("{} {}", &c.id().to_string()[..12], String::from_utf8_lossy(c.summary_bytes().unwrap_or(b""))))
-        .collect();
+    let unchecked = AuditLog::in_git_dir(repo.commondir()).unchecked_commits(repo, list);
     if unchecked.is_empty() {
         return Vec::new();
     }

@@ -137,6 +137,20 @@ impl AuditLog {
         out
     }
 
+    /// The commits of `list` whose tree no pre-commit run recorded as clean (made with
+    /// `--no-verify`, or before tollgate was installed), as `short-id summary` lines.
+    pub fn unchecked_commits(&self, repo: &git2::Repository, list: &[git2::Oid]) -> Vec<String> {
+        let clean = self.clean_trees();
+        list.iter()
+            .filter_map(|&c| repo.find_commit(c).ok())
+            .filter(|c| !clean.contains(&c.tree_id().to_string()))
+            .map(|c| {
+                let summary = String::from_utf8_lossy(c.summary_bytes().unwrap_or(b"")).into_owned();
+                format!("{} {summary}", &c.id().to_string()[..12])
+            })
+            .collect()
+    }
+
     /// Trees that a pre-commit run judged clean.
     pub fn clean_trees(&self) -> HashSet<String> {
         self.records()

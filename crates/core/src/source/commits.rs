@@ -69,6 +69,44 @@ where
     Ok(updates)
 }
 
+/// The pre-commit framework's pre-push stage passes the range in the environment
+/// (`PRE_COMMIT_FROM_REF`, `PRE_COMMIT_TO_REF`) instead of git's stdin protocol; `var`
+/// reads it (non-empty values only).
+pub fn framework_push_range(repo: &Repository, var: impl Fn(&str) -> Option<String>) -> Result<Option<Vec<RefUpdate>>> {
+    let to = match (var("PRE_COMMIT_TO_REF"), var("PRE_COMMIT_LOCAL_BRANCH")) {
+        (Some(to), _) => to,
+        // A first push (the branch reaches a root commit): the framework sets no range,
+        // only the branch; everything on it that the remote lacks is judged.
+        (None, Some(branch)) if var("PRE_COMMIT").is_some() => branch,
+        _ => return Ok(None),
+    };
+    let resolve = |rev: &str| -> Result<Option<Oid>> {
+        if rev.bytes().all(|b| b == b'0') {
+            return Ok(None);
+        }
+        Ok(Some(repo.revparse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?.id()))
+    };
+    let from = var("PRE_COMMIT_FROM_REF");
+    Ok(Some(vec![RefUpdate {
+        local_ref: var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| to.clone()),
+        new: resolve(&to)?,
+        remote_ref: var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+        old: match from {
+            Some(f) => resolve(&f)?,
+            None => None,
+        },
+    }]))
+}
+
+/// The remote-tracking refs of a configured remote: what it already holds, as far as
+/// this repository knows. A URL pushed to directly has none.
+pub fn tracking_globs(repo: &Repository, remote: Option<&str>) -> Vec<String> {
+    match remote {
+        Some(name) if repo.find_remote(name).is_ok() => vec![format!("refs/remotes/{name}/*")],
+        _ => Vec::new(),
+    }
+}
+
 /// The commits `updates` bring that the other side does not have, oldest first.
 /// `known_globs` name refs whose commits the other side already holds (the remote's
 /// tracking refs for a push, every ref for a receive).
