@@ -120,7 +120,11 @@ fn hints(report: &Report<'_>) -> String {
         _ => s.push_str("  • remove the value from the file and read it from the environment or a secret store\n"),
     }
     s.push_str("  • rotate the credential if it is real: assume anything that reached a commit is exposed\n");
-    s.push_str("  • if it is not a secret: put `tollgate:allow=RULE` in a comment on that line or the line before,\n");
+    let rule = report.outcome.findings.iter().find(|f| f.blocks()).map(|f| &*f.rule).unwrap_or("RULE");
+    let _ = writeln!(
+        s,
+        "  • if it is not a secret: put `tollgate:allow={rule}` in a comment on that line or the line before,"
+    );
     s.push_str("    or add an [[allow]] entry (path, rule or fingerprint, with a reason) to .tollgate.toml\n");
     s
 }
