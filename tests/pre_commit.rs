@@ -482,3 +482,23 @@ fn a_linked_worktree_and_a_detached_head_are_ordinary() {
     // The worktree's hook runs are audited in the common git dir.
     assert!(repo.path().join(".git/tollgate/audit.jsonl").exists());
 }
+
+#[test]
+fn two_secrets_on_one_line_never_show_each_other() {
+    let repo = Repo::new();
+    let secret = "wJ8rXz2Qk5Lm9Np3Rt7Vb1Cd4Fg6Hj0KsTuYwZa0";
+    // A value no rule knows, beside them: the report must not show it either.
+    let unknown = "zQ7mK2pL9xW4rT8vN3bY6cH1";
+    repo.write(
+        "creds.ini",
+        format!("aws_access_key_id={} aws_secret_access_key={secret} internal={unknown}\n", aws_key()),
+    );
+    repo.git(&["add", "."]);
+    let out = repo.run("tollgate-secrets", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out.stdout);
+    assert!(shown.matches("creds.ini:1:").count() >= 2, "{shown}");
+    assert_no_secret(&out, &aws_key());
+    assert_no_secret(&out, secret);
+    assert_no_secret(&out, unknown);
+}

@@ -148,6 +148,12 @@ impl Scanner {
             check.judge(chunk, &mut produced);
         }
         out.warnings.append(&mut produced.warnings);
+        if produced.findings.len() > 1 {
+            let spans: Vec<std::ops::Range<usize>> = produced.findings.iter().map(|f| f.span.clone()).collect();
+            for f in &mut produced.findings {
+                f.mask_others(&chunk.text, &spans);
+            }
+        }
         for finding in produced.findings {
             match self.suppressions.suppressed_by(&finding, chunk) {
                 Some(by) => out.suppressed.push(Suppressed {

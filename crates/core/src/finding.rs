@@ -40,9 +40,10 @@ pub struct Finding {
     /// The line with the secret masked, for the human report.
     #[serde(skip)]
     pub masked_line: String,
-    /// Byte offset of the value in its chunk (for inline markers); not reported.
+    /// Byte range of the value in its chunk (for inline markers and masking); not
+    /// reported.
     #[serde(skip)]
-    pub offset: usize,
+    pub span: std::ops::Range<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<Package>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -80,7 +81,7 @@ impl Finding {
         let value = &chunk.text[hit.span.clone()];
         let (line, line_range) = chunk.line_at(hit.span.start);
         let column = column_of(&chunk.text, line_range.start, hit.span.start);
-        let masked_line = mask_line(&chunk.text, line_range, &hit.span);
+        let masked_line = mask_line(&chunk.text, line_range, &hit.span, &[]);
         let commit = chunk.commit.as_ref();
         Finding {
             check: hit.check,
@@ -96,9 +97,20 @@ impl Finding {
             redacted: redact(value),
             note: hit.note,
             masked_line,
-            offset: hit.span.start,
+            span: hit.span.clone(),
             package: None,
             advisories: Vec::new(),
+        }
+    }
+
+    /// Masks, in this finding's line, the values of other findings of the same chunk
+    /// too: two secrets on one line must not show each other in the clear.
+    pub fn mask_others(&mut self, text: &[u8], others: &[std::ops::Range<usize>]) {
+        let line = crate::chunk::line_bounds(text, self.span.start);
+        let on_line: Vec<std::ops::Range<usize>> =
+            others.iter().filter(|o| **o != self.span && o.start < line.end && line.start < o.end).cloned().collect();
+        if !on_line.is_empty() {
+            self.masked_line = mask_line(text, line, &self.span, &on_line);
         }
     }
 
@@ -144,24 +156,75 @@ pub fn redact(value: &[u8]) -> String {
     format!("{head}…{tail}")
 }
 
-/// The line holding the value, with the value replaced by its redacted form. Lines are
-/// cut to a readable width around the value.
-fn mask_line(text: &[u8], line: std::ops::Range<usize>, span: &std::ops::Range<usize>) -> String {
+/// The line holding the value, with the value (and any `others` on the line) replaced
+/// by its redacted form. Lines are cut to a readable width around the value.
+fn mask_line(
+    text: &[u8],
+    line: std::ops::Range<usize>,
+    span: &std::ops::Range<usize>,
+    others: &[std::ops::Range<usize>],
+) -> String {
     const CONTEXT: usize = 60;
-    let value_end = span.end.min(line.end);
-    let before_start = span.start.saturating_sub(CONTEXT).max(line.start);
-    let after_end = (value_end + CONTEXT).min(line.end);
+    let window = span.start.saturating_sub(CONTEXT).max(line.start)..(span.end.min(line.end) + CONTEXT).min(line.end);
+    let mut secrets: Vec<&std::ops::Range<usize>> = std::iter::once(span).chain(others).collect();
+    secrets.sort_by_key(|r| r.start);
     let mut out = String::new();
-    if before_start > line.start {
+    if window.start > line.start {
         out.push('…');
     }
-    out.push_str(String::from_utf8_lossy(&text[before_start..span.start]).trim_start());
-    out.push_str(&redact(&text[span.clone()]));
-    out.push_str(&String::from_utf8_lossy(&text[value_end..after_end]));
-    if after_end < line.end {
+    let mut at = window.start;
+    for secret in secrets {
+        if secret.end <= at || secret.start >= window.end {
+            continue;
+        }
+        out.push_str(&mask_tokens(&text[at..secret.start.max(at)]));
+        // A value cut by the window's start shows nothing of itself.
+        if secret.start >= at {
+            out.push_str(&redact(&text[secret.clone()]));
+        } else {
+            out.push('…');
+        }
+        at = secret.end.min(line.end).max(at);
+    }
+    if at < window.end {
+        out.push_str(&mask_tokens(&text[at..window.end]));
+    }
+    if window.end < line.end {
         out.push('…');
     }
-    out.chars().filter(|c| *c == '\t' || !c.is_control()).collect()
+    let out: String = out.chars().filter(|c| *c == '\t' || !c.is_control()).collect();
+    out.trim_start().to_string()
+}
+
+/// Context around a finding, with anything that looks like a token (a run of 16 or
+/// more key characters mixing letters and digits) redacted too: a line may hold a
+/// credential no rule knows, and the report must not show it.
+fn mask_tokens(bytes: &[u8]) -> String {
+    let is_key_char = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-');
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && is_key_char(bytes[i]) {
+            i += 1;
+        }
+        let run = &bytes[start..i];
+        let tokenish = run.len() >= 16
+            && run.iter().any(u8::is_ascii_digit)
+            && run.iter().any(u8::is_ascii_alphabetic)
+            && crate::entropy::shannon(run) >= 3.0;
+        if tokenish {
+            out.push_str(&redact(run));
+        } else {
+            out.push_str(&String::from_utf8_lossy(run));
+        }
+        let rest = i;
+        while i < bytes.len() && !is_key_char(bytes[i]) {
+            i += 1;
+        }
+        out.push_str(&String::from_utf8_lossy(&bytes[rest..i]));
+    }
+    out
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -200,9 +263,25 @@ mod tests {
         // tollgate:allow=aws-access-key-id (a made-up key)
         let text = b"    key = \"AKIAABCDEFGHIJKLMNOP\"  # prod";
         let start = 11;
-        let masked = mask_line(text, 0..text.len(), &(start..start + 20));
+        let masked = mask_line(text, 0..text.len(), &(start..start + 20), &[]);
         assert_eq!(masked, "key = \"AK…OP\"  # prod");
         assert!(!masked.contains("ABCDEFGHIJKLMNOP"));
+    }
+
+    #[test]
+    fn other_values_on_the_line_are_masked_too() {
+        let text = b"id=AKIAQX7ZM2LRK9WVT3YP secret=Zq8Rt2vW7pLx9sQ1 end";
+        let (id, key) = (3..23, 31..47);
+        let masked = mask_line(text, 0..text.len(), &id, std::slice::from_ref(&key));
+        assert_eq!(masked, "id=AK…YP secret=Zq…Q1 end");
+        let masked = mask_line(text, 0..text.len(), &key, std::slice::from_ref(&id));
+        assert_eq!(masked, "id=AK…YP secret=Zq…Q1 end");
+    }
+
+    #[test]
+    fn token_like_context_is_masked_but_words_are_not() {
+        assert_eq!(mask_tokens(b"url = https://example.com/a/b"), "url = https://example.com/a/b");
+        assert_eq!(mask_tokens(b" other_secret_name=q8ZkR2vW7pLx9sT4mN3bVd;"), " other_secret_name=q8…Vd;");
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl CompiledAllow {
 }
 
 fn inline_allowed(chunk: &Chunk, finding: &Finding) -> bool {
-    let line = line_bounds(&chunk.text, finding.offset);
+    let line = line_bounds(&chunk.text, finding.span.start);
     if marker_allows(&chunk.text[line.clone()], &finding.rule) {
         return true;
     }
