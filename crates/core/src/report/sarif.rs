@@ -57,7 +57,6 @@ pub fn render_sarif(report: &Report<'_>) -> String {
             "tool": { "driver": {
                 "name": report.tool,
                 "version": report.version,
-                "informationUri": "https://example.invalid/tollgate",
                 "rules": rules_json,
             }},
             "results": results,
