@@ -108,16 +108,6 @@ impl SecretsCheck {
         Ok(SecretsCheck { matcher, meta, limits: MatchLimits { max_line_bytes } })
     }
 
-    /// The number of rules in force.
-    pub fn rule_count(&self) -> usize {
-        self.meta.len()
-    }
-
-    /// Every rule's id and description, for `tollgate doctor` and SARIF.
-    pub fn rules(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.matcher.specs().iter().zip(&self.meta).map(|(s, m)| (&*s.id, m.description.as_str()))
-    }
-
     /// Compiles a rule's regex (tests use it to validate the whole pack).
     pub fn compile_rule(&self, rule: usize) -> Result<(), PatternError> {
         self.matcher.compile(rule).map(|_| ())
