@@ -47,6 +47,11 @@ pub fn run_mode(tool: &str, checks: Checks, mode: &Mode, common: &CommonArgs) ->
     };
     let scanner = build_scanner_for(checks, &policy, repo.as_ref(), common, workload)?;
     let mut judged = judge(mode, repo.as_ref(), &scanner)?;
+    for expired in &policy.expired_allow {
+        let until = expired.expires.map(|d| d.to_string()).unwrap_or_default();
+        let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
+        judged.outcome.warn(&expired.source, None, message);
+    }
     judged.outcome.sort();
     if let (Some(repo), true) = (repo.as_ref(), policy.audit_log && is_hook(mode)) {
         record_audit(repo, mode, &judged);

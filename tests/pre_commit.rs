@@ -264,7 +264,12 @@ fn the_policy_allows_by_path_rule_and_fingerprint() {
     // An expired exception no longer applies.
     repo.write(".tollgate.toml", "[[allow]]\npath = \"data/**\"\nreason = \"temporary\"\nexpires = 2020-01-01\n");
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
-    assert_eq!(rules(&json(&out)).len(), 2);
+    let report = json(&out);
+    assert_eq!(rules(&report).len(), 2);
+    // ... and the report says so, naming the policy file.
+    let warning = &report["warnings"][0];
+    assert!(warning["message"].as_str().unwrap().contains("expired on 2020-01-01"), "{report}");
+    assert!(warning["path"].as_str().unwrap().ends_with(".tollgate.toml"), "{report}");
 }
 
 #[test]

@@ -95,7 +95,10 @@ impl Policy {
         for layer in &layers {
             let path = layer.path();
             let text = std::fs::read_to_string(path).map_err(|e| PolicyError::io(path, &e))?;
-            let file = PolicyFile::parse(&path.display().to_string(), &text)?;
+            let mut file = PolicyFile::parse(&path.display().to_string(), &text)?;
+            for entry in &mut file.allow {
+                entry.source = path.display().to_string();
+            }
             policy.apply(file, today);
         }
         policy.layers = layers;

@@ -48,6 +48,9 @@ pub struct AllowEntry {
     /// After this date the entry stops applying.
     #[serde(default, deserialize_with = "date_opt")]
     pub expires: Option<Date>,
+    /// The policy file the entry came from (set when it is loaded).
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// `[secrets]`: rules added or switched off for the secrets check.
@@ -160,6 +163,12 @@ impl PolicyFile {
             validate_rule(file, text, rule)?;
         }
         for entry in &parsed.allow {
+            if let Some(glob) = &entry.path {
+                if let Err(e) = globset::Glob::new(glob) {
+                    let at = text.find(glob.as_str()).unwrap_or(0);
+                    return Err(PolicyError::at(file, text, at, format!("invalid path glob `{glob}`: {}", e.kind())));
+                }
+            }
             if entry.path.is_none() && entry.rule.is_none() && entry.fingerprint.is_none() {
                 // Without a span on the table, point at the reason, which is required.
                 let at = text.find(&entry.reason).unwrap_or(0);
@@ -259,5 +268,7 @@ negative_examples = ["demo_short"]
         assert_eq!(ok.allow[0].expires, Date::parse("2027-01-01"));
         let err = PolicyFile::parse("p", "[[allow]]\nreason = \"nothing\"\n").unwrap_err();
         assert_eq!(err.line, 2, "{err}");
+        let err = PolicyFile::parse("p", "[[allow]]\nreason = \"r\"\npath = \"src/[a\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 9), "{err}");
     }
 }
