@@ -507,3 +507,36 @@ fn two_secrets_on_one_line_never_show_each_other() {
     assert_no_secret(&out, secret);
     assert_no_secret(&out, unknown);
 }
+
+#[test]
+fn an_organisation_policy_applies_under_the_repositorys_own() {
+    let repo = Repo::new();
+    let org = tempfile::tempdir().unwrap();
+    let org_file = org.path().join("org.toml");
+    std::fs::write(&org_file, "[[allow]]\npath = \"vendor/**\"\nreason = \"third-party fixtures\"\n").unwrap();
+    repo.write("vendor/k.py", format!("k = \"{}\"\n", aws_key()));
+    repo.write("src/k.py", format!("k = \"{}\"\n", aws_key_2()));
+    repo.git(&["add", "."]);
+    // By git config ...
+    repo.git(&["config", "tollgate.policy", org_file.to_str().unwrap()]);
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    let report = json(&out);
+    assert_eq!(report["stats"]["suppressed"]["policy"], 1, "{report}");
+    // ... and the repository's file layers on top (here: switching the rule off).
+    repo.write(".tollgate.toml", "[secrets]\ndisable = [\"aws-access-key-id\"]\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // By environment, which wins over git config; a broken one fails closed.
+    std::fs::remove_file(repo.path().join(".tollgate.toml")).unwrap();
+    let broken = org.path().join("broken.toml");
+    std::fs::write(&broken, "[[allow]]\nreason = 1\n").unwrap();
+    let out = std::process::Command::new(bin("tollgate-secrets"))
+        .current_dir(repo.path())
+        .args(["pre-commit"])
+        .env("TOLLGATE_POLICY", &broken)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("broken.toml:2:10"), "{}", text(&out.stderr));
+}
