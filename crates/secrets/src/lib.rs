@@ -190,9 +190,6 @@ impl Check for SecretsCheck {
             if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
                 return;
             }
-            if meta.generic && !has_letter_and_digit_or_symbol(value) {
-                return;
-            }
             let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
                 Some(Verdict::Rejected) => return,
                 Some(Verdict::Verified(note)) => Some(note),
@@ -221,12 +218,6 @@ impl Check for SecretsCheck {
             }));
         }
     }
-}
-
-/// Generic values must look like keys or passwords, not words: a digit or a symbol
-/// besides letters.
-fn has_letter_and_digit_or_symbol(value: &[u8]) -> bool {
-    value.iter().any(u8::is_ascii_alphabetic) && value.iter().any(|b| !b.is_ascii_alphabetic())
 }
 
 /// One finding per value: a provider rule wins over a generic rule on an overlapping

@@ -72,6 +72,11 @@ const GENERIC_MARKERS: &[&str] = &[
     "ref+",
 ];
 
+/// Values published in standards and vendor documentation as examples (lowercase).
+const KNOWN_EXAMPLES: &[&str] = &[
+    "qwxhzgrpbjpvcgvuihnlc2ftzq", // base64 of "Aladdin:open sesame" (RFC 7617)
+];
+
 /// Whether `value` looks like a placeholder. `generic` adds the stricter tests for
 /// keyword-and-entropy rules, whose values have no provider format to vouch for them.
 pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
@@ -89,6 +94,20 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
         }
         // References: `$VAR`, `%VAR%`, `@var`, calls and member access like `cfg.get(x)`.
         if matches!(bytes[0], b'$' | b'%' | b'@' | b'&' | b'*') || lower.contains('(') || lower.contains(')') {
+            return true;
+        }
+        // Words, names and paths (`Access-Control-Allow-Credentials`, `~/.aws/credentials`,
+        // `:DECODE_ERROR:`): no digit and nothing but letters and separators.
+        let wordish = |b: &u8| b.is_ascii_alphabetic() || b" -_./:~".contains(b);
+        if !bytes.iter().any(u8::is_ascii_digit) && bytes.iter().all(wordish) {
+            return true;
+        }
+        if bytes.starts_with(b"/") || bytes.starts_with(b"~/") || bytes.starts_with(b"./") || bytes.starts_with(b"../")
+        {
+            return true;
+        }
+        // Well-known documentation values, such as RFC 7617's `Aladdin:open sesame`.
+        if KNOWN_EXAMPLES.iter().any(|m| lower.contains(m)) {
             return true;
         }
         // An identifier in SCREAMING_CASE or dotted.path is a name, not a value.
