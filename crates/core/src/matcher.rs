@@ -75,13 +75,15 @@ impl Matcher {
     pub fn for_workload(specs: Vec<PatternSpec>, workload: Workload) -> Result<Matcher, PatternError> {
         let mut words: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut path_filters = Vec::with_capacity(specs.len());
         for (i, spec) in specs.iter().enumerate() {
             for kw in &spec.keywords {
                 let kw = kw.to_ascii_lowercase();
-                match words.iter().position(|w| *w == kw) {
-                    Some(k) => keyword_rules[k].push(i as u32),
+                match index.get(&kw) {
+                    Some(&k) => keyword_rules[k].push(i as u32),
                     None => {
+                        index.insert(kw.clone(), words.len());
                         words.push(kw);
                         keyword_rules.push(vec![i as u32]);
                     }
