@@ -217,3 +217,68 @@ fn varint(data: &[u8]) -> Option<(usize, usize)> {
     }
     Some((value, i + 1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// A real index written by git, in the given format version.
+    fn real_index(version: &str) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let out = Command::new("git")
+                .current_dir(dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        git(&["init", "-q"]);
+        for i in 0..20 {
+            let p = dir.path().join(format!("d{}/sub{}/f{i}.txt", i % 3, i % 2));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, format!("{i}\n")).unwrap();
+        }
+        git(&["add", "."]);
+        git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "x"]);
+        git(&["update-index", "--index-version", version]);
+        std::fs::write(dir.path().join("d0/new.txt"), "n\n").unwrap();
+        git(&["add", "d0/new.txt"]);
+        std::fs::read(dir.path().join(".git/index")).unwrap()
+    }
+
+    #[test]
+    fn reads_entries_and_cache_tree_of_every_version() {
+        for version in ["2", "3", "4"] {
+            let data = real_index(version);
+            let index = parse(&data).unwrap_or_else(|| panic!("version {version} not read"));
+            assert_eq!(index.entries.len(), 21, "version {version}");
+            let paths: Vec<&[u8]> = index.entries.iter().map(|e| index.path(e)).collect();
+            assert!(paths.contains(&&b"d0/new.txt"[..]), "version {version}");
+            assert!(paths.windows(2).all(|w| w[0] < w[1]), "sorted, version {version}");
+            // d1 was untouched since the commit, so the cache tree still vouches for it;
+            // d0 and the root were invalidated by the new file.
+            assert!(index.cached_trees.get(b"d1").is_some(), "version {version}");
+            assert!(index.cached_trees.get(b"d0").is_none(), "version {version}");
+            assert!(index.cached_trees.get(b"").is_none(), "version {version}");
+        }
+    }
+
+    #[test]
+    fn damaged_indexes_are_refused_not_panicked_on() {
+        for version in ["2", "4"] {
+            let data = real_index(version);
+            for len in 0..data.len() {
+                let _ = parse(&data[..len]);
+            }
+            for at in (0..data.len()).step_by(3) {
+                let mut bad = data.clone();
+                bad[at] ^= 0xa5;
+                let _ = parse(&bad);
+            }
+        }
+    }
+}
