@@ -216,11 +216,7 @@ fn show_progress(progress: &commits::Progress, commits: usize, done: &std::sync:
             progress.blobs_done.load(Relaxed),
             progress.blobs_total.load(Relaxed),
         );
-        let _ = if t == 0 {
-            write!(stderr, "\rhistory: reading commits {c}/{commits}")
-        } else {
-            write!(stderr, "\rhistory: {commits} commits, judging blobs {b}/{t}    ")
-        };
+        let _ = write!(stderr, "\rhistory: commits {c}/{commits}, blobs judged {b}/{t}    ");
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     let _ = write!(stderr, "\r\x1b[2K");

@@ -405,41 +405,60 @@ pub fn judge_history(
     threads: usize,
     progress: &Progress,
 ) -> Result<Outcome> {
+    /// Commits per batch: memory holds one batch's file lists, not the whole history's.
+    const BATCH: usize = 2048;
     bound_libgit2_for_bulk_reads();
-    // 1. What each commit adds: (blob, path) pairs, by commit order.
-    let (per_commit, mut outcome) = on_threads(git_dir, threads, commits, |repo, &oid, _| {
-        let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
-        let (changes, parents) = commit_changes(repo, &commit, false)?;
-        progress.commits_done.fetch_add(1, Ordering::Relaxed);
-        Ok(changes
-            .changed
-            .into_iter()
-            .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
-            .map(|c| (c.new, c.path))
-            .collect::<Vec<_>>())
-    })?;
-    // 2. Each (blob, path) once, with the earliest commit that added it.
-    let mut first: HashMap<(Oid, String), usize> = HashMap::new();
-    for (idx, added) in per_commit.into_iter().enumerate() {
-        for key in added {
-            first.entry(key).or_insert(idx);
+    let mut outcome = Outcome::default();
+    // (blob, path) pairs already judged, as 16-byte digests: each is judged once, for
+    // the earliest commit that added it (batches go oldest first).
+    let mut seen: HashSet<[u8; 16]> = HashSet::new();
+    for batch in commits.chunks(BATCH) {
+        // 1. What each commit adds: (blob, path) pairs, with the commit's details.
+        let (per_commit, _) = on_threads(git_dir, threads, batch, |repo, &oid, _| {
+            let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
+            let (changes, parents) = commit_changes(repo, &commit, false)?;
+            progress.commits_done.fetch_add(1, Ordering::Relaxed);
+            let added: Vec<(Oid, String)> = changes
+                .changed
+                .into_iter()
+                .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
+                .map(|c| (c.new, c.path))
+                .collect();
+            Ok((commit_info(&commit), added))
+        })?;
+        // 2. Each (blob, path) once.
+        let mut work: Vec<(Oid, String, usize)> = Vec::new();
+        for (i, (_, added)) in per_commit.iter().enumerate() {
+            for (blob, path) in added {
+                if seen.insert(blob_path_digest(*blob, path)) {
+                    work.push((*blob, path.clone(), i));
+                }
+            }
         }
+        progress.blobs_total.fetch_add(work.len(), Ordering::Relaxed);
+        // 3. Judge each blob on every core.
+        let (_, judged) = on_threads(git_dir, threads, &work, |repo, (blob, path, i), out| {
+            let info = &per_commit[*i].0;
+            judge_blob(repo, *blob, path, info, scanner, out)
+                .with_context(|| format!("{path} in commit {}", info.id))?;
+            progress.blobs_done.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })?;
+        outcome.merge(judged);
     }
-    let mut work: Vec<((Oid, String), usize)> = first.into_iter().collect();
-    work.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0 .1.cmp(&b.0 .1)));
-    progress.blobs_total.store(work.len(), Ordering::Relaxed);
-    let (infos, _) = on_threads(git_dir, 1, commits, |repo, &c, _| Ok(commit_info(&repo.find_commit(c)?)))?;
-    // 3. Judge each blob once.
-    let (_, judged) = on_threads(git_dir, threads, &work, |repo, ((blob, path), idx), out| {
-        judge_blob(repo, *blob, path, &infos[*idx], scanner, out)
-            .with_context(|| format!("{path} in commit {}", infos[*idx].id))?;
-        progress.blobs_done.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    })?;
-    outcome.merge(judged);
     outcome.commits = commits.len() as u64;
     keep_earliest(&mut outcome, commits);
     Ok(outcome)
+}
+
+fn blob_path_digest(blob: Oid, path: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(blob.as_bytes());
+    h.update(path.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize()[..16]);
+    out
 }
 
 /// Keeps a long read of history within a small memory budget: libgit2 by default
