@@ -82,9 +82,12 @@ pub fn create_baseline(common: &CommonArgs, output: &Path, working_tree: bool, r
     without_baseline.baseline = None;
     let common = CommonArgs { baseline: None, ..common.clone() };
     let scanner = build_scanner_for(Checks::All, &without_baseline, Some(&repo), &common, Workload::Bulk)?;
+    let output = std::path::absolute(output).with_context(|| format!("cannot resolve {}", output.display()))?;
     let (mode, source) = if working_tree {
+        // Paths in a baseline are repository-relative, as every other mode reports them.
         let root = repo.workdir().context("a bare repository has no working tree")?;
-        (Mode::Scan { paths: vec![root.to_string_lossy().into_owned()] }, "working-tree")
+        std::env::set_current_dir(root).with_context(|| format!("cannot enter {}", root.display()))?;
+        (Mode::Scan { paths: vec![".".to_string()] }, "working-tree")
     } else {
         (Mode::History { revs: revs.to_vec() }, "history")
     };
@@ -93,7 +96,7 @@ pub fn create_baseline(common: &CommonArgs, output: &Path, working_tree: bool, r
         anyhow::bail!("could not judge everything, no baseline written:\n  {}", judged.outcome.errors.join("\n  "));
     }
     let text = tollgate_core::baseline::render(&judged.outcome, source, env!("CARGO_PKG_VERSION"));
-    std::fs::write(output, text).with_context(|| format!("cannot write {}", output.display()))?;
+    std::fs::write(&output, text).with_context(|| format!("cannot write {}", output.display()))?;
     eprintln!(
         "tollgate: wrote {} fingerprint(s) to {}; apply it with --baseline {} or `baseline = \"...\"` in .tollgate.toml [settings]",
         judged.outcome.findings.len(),

@@ -291,6 +291,29 @@ fn history_finds_old_keys_with_their_commits_and_a_baseline_silences_exactly_tho
 }
 
 #[test]
+fn a_working_tree_baseline_holds_repository_paths_and_silences_those_files() {
+    let repo = Repo::new();
+    repo.write("conf/old.env", format!("AWS_ACCESS_KEY_ID={}\n", aws_key()));
+    repo.write("src/main.py", "print(1)\n");
+    repo.commit_all("old leak");
+    // Created from a subdirectory, the baseline still names repository paths.
+    let sub = repo.path().join("src");
+    let out = run_in(&sub, "tollgate", &["baseline", "create", "--working-tree", "--output", "b.json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sub.join("b.json")).unwrap()).unwrap();
+    assert_eq!(baseline["source"], "working-tree");
+    assert_eq!(baseline["findings"][0]["path"], "conf/old.env");
+    // The same key in a new file is new; in the baselined file it is accepted.
+    repo.write("conf/old.env", format!("AWS_ACCESS_KEY_ID={}\nREGION=eu-west-1\n", aws_key()));
+    repo.write("conf/new.env", format!("AWS_ACCESS_KEY_ID={}\n", aws_key()));
+    let out = repo.run("tollgate", &["scan", ".", "--baseline", "src/b.json", "--format", "json"]);
+    let report = json(&out);
+    assert_eq!(report["stats"]["suppressed"]["baseline"], 1, "{report}");
+    assert_eq!(report["findings"][0]["path"], "conf/new.env", "{report}");
+}
+
+#[test]
 fn history_of_an_empty_repository_and_a_shallow_clone() {
     let repo = Repo::new();
     let out = repo.run("tollgate", &["history"]);
