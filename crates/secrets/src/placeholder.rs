@@ -74,7 +74,10 @@ const GENERIC_MARKERS: &[&str] = &[
 
 /// Values published in standards and vendor documentation as examples (lowercase).
 const KNOWN_EXAMPLES: &[&str] = &[
-    "qwxhzgrpbjpvcgvuihnlc2ftzq", // base64 of "Aladdin:open sesame" (RFC 7617)
+    // base64 of "Aladdin:open sesame" (RFC 7617)
+    "qwxhzgrpbjpvcgvuihnlc2ftzq",
+    // Azurite / Azure Storage Emulator's published account key (devstoreaccount1)
+    "eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uvercz4i6tq/k1szfptotr/kbhbeksogmgw==",
 ];
 
 /// Whether `value` looks like a placeholder. `generic` adds the stricter tests for
@@ -82,6 +85,11 @@ const KNOWN_EXAMPLES: &[&str] = &[
 pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     if MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    // Well-known published values: RFC 7617's `Aladdin:open sesame`, the storage
+    // emulator's documented account key.
+    if KNOWN_EXAMPLES.iter().any(|m| lower.contains(m)) {
         return true;
     }
     let bytes = lower.as_bytes();
@@ -104,10 +112,6 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
         }
         if bytes.starts_with(b"/") || bytes.starts_with(b"~/") || bytes.starts_with(b"./") || bytes.starts_with(b"../")
         {
-            return true;
-        }
-        // Well-known documentation values, such as RFC 7617's `Aladdin:open sesame`.
-        if KNOWN_EXAMPLES.iter().any(|m| lower.contains(m)) {
             return true;
         }
         // An identifier in SCREAMING_CASE or dotted.path is a name, not a value.
@@ -148,6 +152,7 @@ mod tests {
             "<your-token>",
             "${API_KEY}",
             "AKIAIOSFODNN7EXAMPLE",
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
             "{{ secret }}",
             "aaaaaaaaaaaa",
             "1234567890",
