@@ -14,8 +14,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
-use super::{added_regions, is_regular_file, ChangeSet, FileChange};
-use crate::chunk::{Chunk, CommitInfo, Region};
+use super::{added_regions, is_regular_file, load_chunk, BlobReader, ChangeSet, FileChange};
+use crate::chunk::{CommitInfo, Region};
 use crate::engine::{Outcome, Scanner};
 
 /// One ref a push or receive updates. `new: None` deletes the ref; `old: None` creates it.
@@ -136,43 +136,6 @@ pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &
         walk.hide_glob(glob)?;
     }
     Ok(walk.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// Reads blobs through the object database, keeping recent ones so that a blob shared
-/// by several commits of a push is read once.
-pub struct BlobReader<'r> {
-    odb: git2::Odb<'r>,
-    cache: HashMap<Oid, Arc<[u8]>>,
-    cached_bytes: usize,
-    budget: usize,
-}
-
-impl<'r> BlobReader<'r> {
-    /// `budget`: bytes of blob content kept in memory (0: none).
-    pub fn new(repo: &'r Repository, budget: usize) -> Result<BlobReader<'r>> {
-        Ok(BlobReader { odb: repo.odb()?, cache: HashMap::new(), cached_bytes: 0, budget })
-    }
-
-    pub fn size(&self, oid: Oid) -> Result<u64> {
-        if let Some(b) = self.cache.get(&oid) {
-            return Ok(b.len() as u64);
-        }
-        let (size, _) = self.odb.read_header(oid).with_context(|| format!("cannot read blob {oid}"))?;
-        Ok(size as u64)
-    }
-
-    pub fn read(&mut self, oid: Oid) -> Result<Arc<[u8]>> {
-        if let Some(b) = self.cache.get(&oid) {
-            return Ok(b.clone());
-        }
-        let obj = self.odb.read(oid).with_context(|| format!("cannot read blob {oid}"))?;
-        let bytes: Arc<[u8]> = Arc::from(obj.data());
-        if self.cached_bytes + bytes.len() <= self.budget {
-            self.cached_bytes += bytes.len();
-            self.cache.insert(oid, bytes.clone());
-        }
-        Ok(bytes)
-    }
 }
 
 fn commit_info(commit: &git2::Commit<'_>) -> Arc<CommitInfo> {
@@ -319,29 +282,14 @@ pub fn judge_commits(repo: &Repository, commits: &[Oid], scanner: &Scanner, out:
             if others.contains(&Some(change.new)) {
                 continue; // a merge taking one side's file as it was
             }
-            if !scanner.admit_size(&change.path, Some(&info.id), blobs.size(change.new)?, out) {
-                continue;
-            }
-            let text = blobs.read(change.new)?;
-            if !scanner.admit_content(&text, out) {
-                continue;
-            }
-            let (mut added, previous) = match change.old {
-                None => (vec![Region { start: 0, end: text.len(), first_line: 1 }], None),
-                Some(old) => {
-                    let old = blobs.read(old)?;
-                    (added_regions(&old, &text)?, Some(old))
-                }
-            };
+            let Some(mut chunk) = load_chunk(&mut blobs, change, Some(&info), scanner, out)? else { continue };
             for other in others.into_iter().flatten() {
                 let other_text = blobs.read(other)?;
-                added = intersect(&added, &added_regions(&other_text, &text)?);
+                chunk.added = intersect(&chunk.added, &added_regions(&other_text, &chunk.text)?);
             }
-            if added.is_empty() {
+            if chunk.added.is_empty() {
                 continue;
             }
-            let chunk =
-                Chunk { path: Arc::from(change.path.as_str()), commit: Some(info.clone()), text, added, previous };
             scanner.judge(&chunk, out);
         }
     }
@@ -531,18 +479,10 @@ fn judge_blob(
     scanner: &Scanner,
     out: &mut Outcome,
 ) -> Result<()> {
-    let odb = repo.odb()?;
-    let (size, _) = odb.read_header(blob)?;
-    if !scanner.admit_size(path, Some(&info.id), size as u64, out) {
-        return Ok(());
+    let change = FileChange { path: path.to_string(), old: None, new: blob };
+    if let Some(chunk) = load_chunk(&mut BlobReader::new(repo, 0)?, &change, Some(info), scanner, out)? {
+        scanner.judge(&chunk, out);
     }
-    let obj = odb.read(blob)?;
-    if !scanner.admit_content(obj.data(), out) {
-        return Ok(());
-    }
-    let mut chunk = Chunk::whole(path, obj.data());
-    chunk.commit = Some(info.clone());
-    scanner.judge(&chunk, out);
     Ok(())
 }
 

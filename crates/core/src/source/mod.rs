@@ -13,6 +13,7 @@ pub mod staged;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use anyhow::Context;
 use git2::{Oid, Repository};
 
 use crate::chunk::{Chunk, CommitInfo, Region};
@@ -109,9 +110,9 @@ pub fn judge_changes(
     scanner: &Scanner,
     out: &mut Outcome,
 ) -> anyhow::Result<()> {
-    let odb = repo.odb()?;
+    let mut blobs = BlobReader::new(repo, 0)?;
     for change in &changes.changed {
-        if let Some(chunk) = load_chunk(&odb, change, commit, scanner, out)? {
+        if let Some(chunk) = load_chunk(&mut blobs, change, commit, scanner, out)? {
             scanner.judge(&chunk, out);
         }
     }
@@ -122,36 +123,73 @@ pub fn judge_changes(
 /// (binary, over the size limit, or no added lines). Unreadable objects are errors: a
 /// security check never passes because it could not read something.
 pub fn load_chunk(
-    odb: &git2::Odb<'_>,
+    blobs: &mut BlobReader<'_>,
     change: &FileChange,
     commit: Option<&Arc<CommitInfo>>,
     scanner: &Scanner,
     out: &mut Outcome,
 ) -> anyhow::Result<Option<Chunk>> {
-    use anyhow::Context;
-    let commit_id = commit.map(|c| c.id.as_str());
-    let (size, _) =
-        odb.read_header(change.new).with_context(|| format!("cannot read blob {} of {}", change.new, change.path))?;
-    if !scanner.admit_size(&change.path, commit_id, size as u64, out) {
+    let context = || format!("reading {}", change.path);
+    if !scanner.admit_size(
+        &change.path,
+        commit.map(|c| c.id.as_str()),
+        blobs.size(change.new).with_context(context)?,
+        out,
+    ) {
         return Ok(None);
     }
-    let new = odb.read(change.new).with_context(|| format!("cannot read blob {} of {}", change.new, change.path))?;
-    let new_bytes = new.data();
-    if !scanner.admit_content(new_bytes, out) {
+    let text = blobs.read(change.new).with_context(context)?;
+    if !scanner.admit_content(&text, out) {
         return Ok(None);
     }
-    let text: Arc<[u8]> = Arc::from(new_bytes);
     let (added, previous) = match change.old {
         None => (vec![Region { start: 0, end: text.len(), first_line: 1 }], None),
         Some(old_id) => {
-            let old = odb.read(old_id).with_context(|| format!("cannot read blob {old_id} of {}", change.path))?;
-            (added_regions(old.data(), &text)?, Some(Arc::from(old.data())))
+            let old = blobs.read(old_id).with_context(context)?;
+            (added_regions(&old, &text)?, Some(old))
         }
     };
     if added.is_empty() {
         return Ok(None);
     }
     Ok(Some(Chunk { path: Arc::from(change.path.as_str()), commit: commit.cloned(), text, added, previous }))
+}
+
+/// Reads blobs through the object database, keeping recent ones so that a blob shared
+/// by several commits of a push is read once.
+pub struct BlobReader<'r> {
+    odb: git2::Odb<'r>,
+    cache: HashMap<Oid, Arc<[u8]>>,
+    cached_bytes: usize,
+    budget: usize,
+}
+
+impl<'r> BlobReader<'r> {
+    /// `budget`: bytes of blob content kept in memory (0: none).
+    pub fn new(repo: &'r Repository, budget: usize) -> anyhow::Result<BlobReader<'r>> {
+        Ok(BlobReader { odb: repo.odb()?, cache: HashMap::new(), cached_bytes: 0, budget })
+    }
+
+    pub fn size(&self, oid: Oid) -> anyhow::Result<u64> {
+        if let Some(b) = self.cache.get(&oid) {
+            return Ok(b.len() as u64);
+        }
+        let (size, _) = self.odb.read_header(oid).with_context(|| format!("cannot read blob {oid}"))?;
+        Ok(size as u64)
+    }
+
+    pub fn read(&mut self, oid: Oid) -> anyhow::Result<Arc<[u8]>> {
+        if let Some(b) = self.cache.get(&oid) {
+            return Ok(b.clone());
+        }
+        let obj = self.odb.read(oid).with_context(|| format!("cannot read blob {oid}"))?;
+        let bytes: Arc<[u8]> = Arc::from(obj.data());
+        if self.cached_bytes + bytes.len() <= self.budget {
+            self.cached_bytes += bytes.len();
+            self.cache.insert(oid, bytes.clone());
+        }
+        Ok(bytes)
+    }
 }
 
 /// The regions of `new` that are added relative to `old`, as whole lines.
