@@ -12,7 +12,7 @@ use git2::Repository;
 use tollgate_agent::{Answer, BoxError, Decision};
 use tollgate_core::Scanner;
 use tollgate_install::{Environment, Request, Scope};
-use tollgate_policy::LayerSource;
+use tollgate_config::LayerSource;
 
 use crate::cli::{CommonArgs, HookName, InstallArgs, Mode};
 use crate::run::{self, Checks, EXIT_BLOCKED, EXIT_CLEAN};

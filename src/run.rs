@@ -13,7 +13,7 @@ use tollgate_core::audit::{AuditLog, AuditRecord};
 use tollgate_core::report::{Format, Report};
 use tollgate_core::source::{commits, files, staged};
 use tollgate_core::{Check, Chunk, Outcome, Scanner, Suppressions, Workload};
-use tollgate_policy::{LayerSource, Policy};
+use tollgate_config::{LayerSource, Policy};
 use tollgate_secrets::SecretsCheck;
 
 use crate::cli::{CommonArgs, Mode};

@@ -3,7 +3,7 @@
 
 use regex::Regex;
 use serde::Deserialize;
-use tollgate_policy::PolicyError;
+use tollgate_config::PolicyError;
 
 use crate::shell;
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-pub use tollgate_policy::Severity;
+pub use tollgate_config::Severity;
 
 use crate::chunk::{column_of, Chunk};
 
@@ -229,7 +229,7 @@ fn mask_tokens(bytes: &[u8]) -> String {
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(secs: i64) -> String {
-    let d = tollgate_policy::Date::from_unix_days(secs.div_euclid(86_400));
+    let d = tollgate_config::Date::from_unix_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!("{d}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use globset::{Glob, GlobMatcher};
 use serde::Serialize;
-use tollgate_policy::AllowEntry;
+use tollgate_config::AllowEntry;
 
 use crate::chunk::{line_bounds, previous_line, Chunk};
 use crate::finding::Finding;

@@ -6,7 +6,7 @@
 //! use tollgate_core::{Check, CheckOutput, Chunk};
 //! use tollgate_secrets::SecretsCheck;
 //!
-//! let check = SecretsCheck::new(&tollgate_policy::Policy::default()).unwrap();
+//! let check = SecretsCheck::new(&tollgate_config::Policy::default()).unwrap();
 //! let mut out = CheckOutput::default();
 //! check.judge(&Chunk::whole("config.py", &b"password = \"Zq8Rt2vW7pLx9s\"\n"[..]), &mut out);
 //! assert_eq!(&*out.findings[0].rule, "generic-password");
@@ -23,7 +23,7 @@ use tollgate_core::matcher::PatternError;
 use tollgate_core::{
     Check, CheckOutput, Chunk, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Warning, Workload,
 };
-use tollgate_policy::{Policy, PolicyError, RuleDef};
+use tollgate_config::{Policy, PolicyError, RuleDef};
 
 pub use pack::builtin_rules;
 use validate::{validate, Verdict};

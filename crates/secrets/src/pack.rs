@@ -2,7 +2,7 @@
 //! time into [`BUILTIN`]; the TOML text is kept too ([`PACKS`]), for the examples test
 //! and for listing rules.
 
-use tollgate_policy::{PolicyError, RuleDef, RulePack, Severity};
+use tollgate_config::{PolicyError, RuleDef, RulePack, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

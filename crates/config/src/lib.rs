@@ -6,7 +6,7 @@
 //! a check off silently.
 //!
 //! ```
-//! let policy = tollgate_policy::PolicyFile::parse(
+//! let policy = tollgate_config::PolicyFile::parse(
 //!     ".tollgate.toml",
 //!     "[settings]\ninline_allow = false\n",
 //! ).unwrap();
