@@ -10,15 +10,16 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use git2::Repository;
 use tollgate_agent::{Answer, BoxError, Decision};
-use tollgate_core::Scanner;
-use tollgate_install::{Environment, Request, Scope};
 use tollgate_config::LayerSource;
+use tollgate_core::{Scanner, Workload};
+use tollgate_install::{Environment, Request, Scope};
+use tollgate_runner::registry::{Selection, REGISTRY};
+use tollgate_runner::{Mode, Options, EXIT_BLOCKED, EXIT_CLEAN};
 
-use crate::cli::{CommonArgs, HookName, InstallArgs, Mode};
-use crate::run::{self, Checks, EXIT_BLOCKED, EXIT_CLEAN};
+use crate::cli::{CommonArgs, HookName, InstallArgs};
 
 /// `tollgate hook NAME ARGS...`: the mode a git hook stands for, with every check.
-pub fn hook(name: HookName, args: &[String], common: &CommonArgs) -> Result<ExitCode> {
+pub fn hook(name: HookName, args: &[String], options: &Options) -> Result<u8> {
     let mode = match name {
         HookName::PreCommit => Mode::PreCommit { files: args.to_vec() },
         HookName::PrePush => {
@@ -32,7 +33,18 @@ pub fn hook(name: HookName, args: &[String], common: &CommonArgs) -> Result<Exit
             _ => bail!("the commit-msg hook takes the message file git passes, and nothing else"),
         },
     };
-    run::run_mode("tollgate", Checks::All, &mode, common)
+    Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode, options)?)
+}
+
+/// `tollgate baseline create`.
+pub fn create_baseline(options: &Options, output: &Path, working_tree: bool, revs: &[String]) -> Result<u8> {
+    let written = tollgate_runner::create_baseline(REGISTRY, options, output, working_tree, revs)?;
+    eprintln!(
+        "tollgate: wrote {written} fingerprint(s) to {}; apply it with --baseline {} or `baseline = \"...\"` in .tollgate.toml [settings]",
+        output.display(),
+        output.display()
+    );
+    Ok(EXIT_CLEAN)
 }
 
 fn request(args: &InstallArgs) -> Result<Request> {
@@ -46,21 +58,21 @@ fn request(args: &InstallArgs) -> Result<Request> {
 }
 
 /// `tollgate install`.
-pub fn install(args: &InstallArgs) -> Result<ExitCode> {
+pub fn install(args: &InstallArgs) -> Result<u8> {
     let plan = tollgate_install::plan_install(&request(args)?, &Environment::from_process())?;
     carry_out(plan, args.dry_run)
 }
 
 /// `tollgate uninstall`.
-pub fn uninstall(args: &InstallArgs) -> Result<ExitCode> {
+pub fn uninstall(args: &InstallArgs) -> Result<u8> {
     let plan = tollgate_install::plan_uninstall(&request(args)?, &Environment::from_process())?;
     carry_out(plan, args.dry_run)
 }
 
-fn carry_out(plan: tollgate_install::Plan, dry_run: bool) -> Result<ExitCode> {
+fn carry_out(plan: tollgate_install::Plan, dry_run: bool) -> Result<u8> {
     if dry_run {
         print!("{}", plan.describe(false));
-        return Ok(ExitCode::from(EXIT_CLEAN));
+        return Ok(EXIT_CLEAN);
     }
     let done = plan.describe(true);
     let notes = plan.apply()?;
@@ -68,13 +80,13 @@ fn carry_out(plan: tollgate_install::Plan, dry_run: bool) -> Result<ExitCode> {
     for n in notes {
         println!("note: {n}");
     }
-    Ok(ExitCode::from(EXIT_CLEAN))
+    Ok(EXIT_CLEAN)
 }
 
 /// `tollgate doctor`: what is installed where, which policy files are in force, and
 /// what runs on commit. Exits 1 when commits here are not judged or the policy does
 /// not load.
-pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
+pub fn doctor(common: &CommonArgs) -> Result<u8> {
     let env = Environment::from_process();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let repo = Repository::discover(&cwd).ok();
@@ -88,7 +100,7 @@ pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
     };
     out.push_str(&format!("tollgate      {} at {exe}{on_path}\n", env!("CARGO_PKG_VERSION")));
 
-    let layers = run::policy_layers(repo.as_ref(), common.config.as_deref())?;
+    let layers = tollgate_runner::policy_layers(repo.as_ref(), common.config.as_deref());
     out.push_str("policy        built-in rules\n");
     for layer in &layers {
         let (kind, path) = match layer {
@@ -99,7 +111,8 @@ pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
         out.push_str(&format!("              then {kind}: {}\n", path.display()));
     }
     let mut healthy = inspection.protects_commits();
-    let checks = match run::load_policy(repo.as_ref(), common.config.as_deref()) {
+    let options = common.options().map_err(anyhow::Error::msg)?;
+    let checks = match tollgate_runner::load_policy(REGISTRY, repo.as_ref(), common.config.as_deref()) {
         Ok(policy) => {
             out.push_str(&format!(
                 "              {} allow entries in force{}, inline tollgate:allow {}\n",
@@ -110,7 +123,18 @@ pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
                 },
                 if policy.inline_allow { "honoured" } else { "ignored" }
             ));
-            match run::build_scanner(Checks::All, &policy, repo.as_ref(), common) {
+            for entry in REGISTRY {
+                let state = if policy.check_enabled(entry.name) { "enabled" } else { "disabled by the policy" };
+                out.push_str(&format!("check         {:<10} {state}; alone: {}\n", entry.name, entry.binary));
+            }
+            match tollgate_runner::build_scanner(
+                REGISTRY,
+                Selection::All,
+                &policy,
+                repo.as_ref(),
+                &options,
+                Workload::Small,
+            ) {
                 Ok(scanner) => scanner.check_names().iter().map(|c| c.to_string()).collect(),
                 Err(e) => {
                     healthy = false;
@@ -129,7 +153,7 @@ pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
     out.push_str(&inspection.render(&checks));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
-    Ok(ExitCode::from(if healthy { EXIT_CLEAN } else { EXIT_BLOCKED }))
+    Ok(if healthy { EXIT_CLEAN } else { EXIT_BLOCKED })
 }
 
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the
@@ -141,8 +165,9 @@ pub fn agent_hook(common: &CommonArgs) -> ExitCode {
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok());
     let scanners = |repo: Option<&Repository>| -> Result<Scanner, BoxError> {
-        let policy = run::load_policy(repo, common.config.as_deref())?;
-        Ok(run::build_scanner(Checks::All, &policy, repo, common)?)
+        let options = common.options()?;
+        let policy = tollgate_runner::load_policy(REGISTRY, repo, common.config.as_deref())?;
+        Ok(tollgate_runner::build_scanner(REGISTRY, Selection::All, &policy, repo, &options, Workload::Small)?)
     };
     let answer = match std::io::stdin().read_to_end(&mut input) {
         Ok(_) => tollgate_agent::answer(&input, &scanners, fallback_dir.as_deref().map(Path::new)),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tollgate_runner::{Mode, Options};
 
 /// Options every mode takes.
 #[derive(Debug, Clone, Args)]
@@ -24,9 +25,22 @@ pub struct CommonArgs {
     pub no_inline_allow: bool,
 }
 
+impl CommonArgs {
+    /// The library's options, from the command line and the environment.
+    pub fn options(&self) -> Result<Options, String> {
+        Ok(Options {
+            format: self.format.parse()?,
+            config: self.config.clone(),
+            baseline: self.baseline.clone(),
+            color: !self.no_color && std::env::var_os("NO_COLOR").is_none(),
+            no_inline_allow: self.no_inline_allow,
+        })
+    }
+}
+
 /// The modes every hook binary runs.
 #[derive(Debug, Clone, Subcommand)]
-pub enum Mode {
+pub enum ModeArgs {
     /// Judge the staged changes (index against HEAD); with FILEs, only those.
     PreCommit {
         /// Staged paths to judge (as the pre-commit framework passes them).
@@ -52,32 +66,37 @@ pub enum Mode {
     History { revs: Vec<String> },
 }
 
-impl Mode {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Mode::PreCommit { .. } => "pre-commit",
-            Mode::PrePush { .. } => "pre-push",
-            Mode::PreReceive => "pre-receive",
-            Mode::CommitMsg { .. } => "commit-msg",
-            Mode::Scan { .. } => "scan",
-            Mode::History { .. } => "history",
+impl From<ModeArgs> for Mode {
+    fn from(m: ModeArgs) -> Mode {
+        match m {
+            ModeArgs::PreCommit { files } => Mode::PreCommit { files },
+            ModeArgs::PrePush { remote, url } => Mode::PrePush { remote, url },
+            ModeArgs::PreReceive => Mode::PreReceive,
+            ModeArgs::CommitMsg { file } => Mode::CommitMsg { file },
+            ModeArgs::Scan { paths } => Mode::Scan { paths },
+            ModeArgs::History { revs } => Mode::History { revs },
         }
     }
 }
 
-/// `tollgate-secrets`: the secrets check alone.
+/// The command line of every `tollgate-<check>` binary: one check, every mode. Its
+/// name and description come from the registry at run time.
 #[derive(Debug, Parser)]
-#[command(name = "tollgate-secrets", version, about = "Stops hardcoded credentials before they leave the machine")]
-pub struct SecretsCli {
+#[command(version)]
+pub struct CheckCli {
     #[command(flatten)]
     pub common: CommonArgs,
     #[command(subcommand)]
-    pub mode: Mode,
+    pub mode: ModeArgs,
 }
 
 /// `tollgate`: every enabled check in one process, and administration.
 #[derive(Debug, Parser)]
-#[command(name = "tollgate", version, about = "Git hooks that stop leaked credentials before they leave the machine")]
+#[command(
+    name = "tollgate",
+    version,
+    about = "Git hooks that stop leaked credentials, insecure code and risky dependencies before they leave the machine"
+)]
 pub struct TollgateCli {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -88,7 +107,7 @@ pub struct TollgateCli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     #[command(flatten)]
-    Mode(Mode),
+    Mode(ModeArgs),
     /// Record today's findings so that only new ones block.
     Baseline {
         #[command(subcommand)]

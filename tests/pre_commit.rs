@@ -423,7 +423,51 @@ fn commit_messages_are_judged_for_secrets() {
     let out = repo.run("tollgate-secrets", &["commit-msg", "msg", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
-    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "comment lines are not part of the message");
+    // `git commit -m` keeps `#` lines (its cleanup is `whitespace`), and the hook cannot
+    // tell -m from the editor: comment lines are judged too.
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["findings"][0]["path"], "COMMIT_EDITMSG");
+    // With `commit.cleanup = strip`, git drops them, and so does the judgement.
+    repo.git(&["config", "commit.cleanup", "strip"]);
+    let report = json(&repo.run("tollgate-secrets", &["commit-msg", "msg", "--format", "json"]));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report}");
+}
+
+fn commit_msg_hook() -> String {
+    format!("#!/bin/sh\nexec '{}' commit-msg \"$1\"\n", bin("tollgate-secrets").display())
+}
+
+#[test]
+fn commit_dash_v_removing_a_key_is_not_refused_for_the_diff_below_the_scissors() {
+    let repo = Repo::new();
+    repo.write("settings.py", format!("KEY = \"{}\"\nDEBUG = True\n", aws_key()));
+    repo.commit_all("init");
+    repo.install_hook("commit-msg", &commit_msg_hook());
+    repo.write("settings.py", "DEBUG = True\n");
+    repo.git(&["add", "settings.py"]);
+    // The editor (`true`) keeps git's template: comments, scissors, then the diff that
+    // shows the removed key.
+    let out = git_cmd(repo.path())
+        .env("GIT_EDITOR", "true")
+        .args(["commit", "-q", "-v", "-e", "-m", "Remove the hardcoded key"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "refused: {}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(repo.git(&["log", "-1", "--format=%s"]).trim(), "Remove the hardcoded key");
+}
+
+#[test]
+fn core_comment_char_decides_where_the_scissors_are() {
+    let repo = Repo::new();
+    repo.git(&["config", "core.commentChar", ";"]);
+    let scissors = "------------------------ >8 ------------------------";
+    // With `;` as the comment character, a `#` scissors line is ordinary text: what
+    // follows it is part of the message and is judged.
+    repo.write("msg", format!("Subject\n\n# {scissors}\nKEY={}\n", aws_key()));
+    assert_eq!(repo.run("tollgate-secrets", &["commit-msg", "msg"]).status.code(), Some(1));
+    repo.write("msg", format!("Subject\n\n; {scissors}\nKEY={}\n", aws_key()));
+    let out = repo.run("tollgate-secrets", &["commit-msg", "msg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 /// The tree a pre-commit run records (hashed from the index without writing objects)

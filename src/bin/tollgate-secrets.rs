@@ -1,15 +1,5 @@
-//! `tollgate-secrets`: the secrets check as a hook binary.
+//! `tollgate-secrets`: the secrets check alone, in every mode.
 
-use std::process::ExitCode;
-
-use tollgate::cli::SecretsCli;
-use tollgate::run::{run_mode, Checks};
-
-fn main() -> ExitCode {
-    let cli: SecretsCli = match tollgate::parse_args() {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    run_mode("tollgate-secrets", Checks::Secrets, &cli.mode, &cli.common)
-        .unwrap_or_else(|e| tollgate::fail("tollgate-secrets", &e))
+fn main() -> std::process::ExitCode {
+    tollgate::check_main("secrets")
 }

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 use serde_json::json;
-use tollgate_core::{Chunk, Finding, Outcome, Scanner};
+use tollgate_core::{Finding, Outcome, Scanner};
 
 pub use commands::CommandPatterns;
 pub use event::{Event, ToolCall};
@@ -228,10 +228,7 @@ fn scan(
     let scanner = scanners.scanner(repo).map_err(|e| AgentError::Policy(e.to_string()))?;
     let mut out = Outcome::default();
     for text in texts {
-        let bytes = text.as_bytes();
-        if scanner.admit_size(path, None, bytes.len() as u64, &mut out) && scanner.admit_content(bytes, &mut out) {
-            scanner.judge(&Chunk::whole(path, bytes), &mut out);
-        }
+        scanner.judge_text(path, text.as_bytes(), &mut out);
     }
     if !out.errors.is_empty() {
         return Err(AgentError::Judge(out.errors.join("; ")));
@@ -246,7 +243,10 @@ fn list(findings: &[Finding], line_word: &str) -> String {
     let mut parts: Vec<String> = findings
         .iter()
         .take(SHOWN)
-        .map(|f| format!("{line_word} {}: {} [{}] {}", f.line, f.message, f.rule, f.redacted))
+        .map(|f| {
+            let line = f.line.map(|l| format!("{line_word} {l}: ")).unwrap_or_default();
+            format!("{line}{} [{}] {}", f.message, f.rule, f.redacted().unwrap_or_default())
+        })
         .collect();
     if findings.len() > SHOWN {
         parts.push(format!("and {} more", findings.len() - SHOWN));
@@ -274,7 +274,7 @@ fn locate(file: &Path) -> (Option<Repository>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tollgate_core::{Check, CheckOutput, Hit, Severity, Suppressions};
+    use tollgate_core::{ChangedFile, Check, CheckOutput, Hit, Severity, Suppressions, Wants};
 
     /// A toy check standing in for the secrets check: flags `SECRET-` followed by
     /// eight characters, and `SCANERR` as an unreadable input.
@@ -283,7 +283,10 @@ mod tests {
         fn name(&self) -> &'static str {
             "toy"
         }
-        fn judge(&self, chunk: &Chunk, out: &mut CheckOutput) {
+        fn wants(&self) -> Wants {
+            Wants { text: true, ..Wants::default() }
+        }
+        fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
             let text = String::from_utf8_lossy(&chunk.text);
             if let Some(at) = text.find("SECRET-") {
                 out.findings.push(Finding::locate(Hit {

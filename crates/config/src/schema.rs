@@ -39,6 +39,8 @@ pub struct Settings {
 pub struct AllowEntry {
     /// A glob over repository-relative paths (`tests/fixtures/**`).
     pub path: Option<String>,
+    /// A check (`secrets`, `policy`, `deps`).
+    pub check: Option<String>,
     /// A rule id.
     pub rule: Option<String>,
     /// A finding's fingerprint, as reports print it.

@@ -54,7 +54,8 @@ pub fn render(outcome: &Outcome, source: &str, version: &str) -> String {
                 "fingerprint": f.fingerprint,
                 "rule": &*f.rule,
                 "path": &*f.path,
-                "redacted": f.redacted,
+                "check": f.check,
+                "redacted": f.redacted(),
                 "commit": f.commit,
             })
         })

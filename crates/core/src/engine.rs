@@ -1,18 +1,73 @@
-//! Where chunks meet checks: every source hands its chunks to a [`Scanner`], which runs
-//! every check, applies suppressions and gathers an [`Outcome`].
+//! Where changes meet checks: every source hands each changed path and each change to
+//! a [`Scanner`], which runs every check that wants it, applies suppressions and
+//! gathers an [`Outcome`].
 
 use serde::Serialize;
 use std::sync::Arc;
 
-use crate::chunk::{is_binary, Chunk};
+use globset::GlobSet;
+
+use crate::change::{ChangeContext, ChangedFile};
 use crate::finding::Finding;
 use crate::suppress::{SuppressedBy, Suppressions};
 
-/// A check: judges the added regions of a chunk and reports findings.
+/// A check: one library with its own configuration, detectors and findings. It says
+/// what it wants to see ([`Wants`]) so that sources read nothing no check wants, judges
+/// each changed path it wants, each change as a whole, and may do batched work at the
+/// end of a run.
 pub trait Check: Send + Sync {
     /// The check's name as reports spell it (`secrets`, `policy`, `deps`).
     fn name(&self) -> &'static str;
-    fn judge(&self, chunk: &Chunk, out: &mut CheckOutput);
+
+    /// What the check judges; sources and the scanner deliver only that.
+    fn wants(&self) -> Wants;
+
+    /// Judges one changed path (see [`Wants`] for which paths arrive).
+    fn judge_file(&self, _file: &ChangedFile, _out: &mut CheckOutput) {}
+
+    /// Judges one change as a whole: the staged change, the message being written, or
+    /// one commit (its id, message, trailers, author and every path it touches).
+    fn judge_change(&self, _change: &ChangeContext, _out: &mut CheckOutput) {}
+
+    /// Called once when every change of the run was judged: batched work (an advisory
+    /// lookup for every dependency of the run at once) and run-level findings.
+    fn finish(&self, _out: &mut CheckOutput) {}
+}
+
+/// What a check wants delivered. The default wants nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    /// Text files with added lines: their content and added regions.
+    pub text: bool,
+    /// Binary files too (content, no regions).
+    pub binary: bool,
+    /// Every changed path, even with nothing added or no content read: deletions,
+    /// renames, mode changes, symlinks and submodules.
+    pub every_path: bool,
+    /// The previous content of modified and renamed files.
+    pub old_content: bool,
+    /// [`Check::judge_change`] for every change.
+    pub changes: bool,
+    /// Only paths matching these globs (`None`: every path). Paths outside are not read
+    /// for this check.
+    pub paths: Option<GlobSet>,
+}
+
+impl Wants {
+    fn admits(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|g| g.is_match(path))
+    }
+
+    /// Whether `file` is delivered to a check with these wants.
+    fn delivers(&self, file: &ChangedFile) -> bool {
+        if !self.admits(&file.path) {
+            return false;
+        }
+        if self.every_path {
+            return true;
+        }
+        file.content_read && (if file.binary { self.binary } else { self.text && !file.added.is_empty() })
+    }
 }
 
 /// What one check produced for one chunk.
@@ -39,7 +94,7 @@ pub struct Warning {
 pub struct Suppressed {
     pub rule: Arc<str>,
     pub path: Arc<str>,
-    pub line: u32,
+    pub line: Option<u32>,
     pub commit: Option<String>,
     pub fingerprint: String,
     pub by: SuppressedBy,
@@ -101,17 +156,44 @@ impl Outcome {
 /// The checks of a run, with the suppressions and size limits they share.
 pub struct Scanner {
     checks: Vec<Box<dyn Check>>,
+    wants: Vec<Wants>,
     suppressions: Suppressions,
     max_file_bytes: u64,
 }
 
 impl Scanner {
     pub fn new(checks: Vec<Box<dyn Check>>, suppressions: Suppressions, max_file_bytes: u64) -> Scanner {
-        Scanner { checks, suppressions, max_file_bytes }
+        let wants = checks.iter().map(|c| c.wants()).collect();
+        Scanner { checks, wants, suppressions, max_file_bytes }
     }
 
     pub fn check_names(&self) -> Vec<&'static str> {
         self.checks.iter().map(|c| c.name()).collect()
+    }
+
+    /// Whether any check wants the content of `path` (text or binary).
+    pub fn wants_content(&self, path: &str) -> bool {
+        self.wants.iter().any(|w| (w.text || w.binary) && w.admits(path))
+    }
+
+    /// Whether any check wants the previous content of `path`.
+    pub fn wants_old_content(&self, path: &str) -> bool {
+        self.wants.iter().any(|w| w.old_content && w.admits(path))
+    }
+
+    /// Whether any check wants paths that have no content to judge (deletions, modes).
+    pub fn wants_every_path(&self) -> bool {
+        self.wants.iter().any(|w| w.every_path)
+    }
+
+    /// Whether any check judges changes as a whole (messages, trailers, path lists).
+    pub fn wants_changes(&self) -> bool {
+        self.wants.iter().any(|w| w.changes)
+    }
+
+    /// Whether any check wants binary content.
+    pub fn wants_binary(&self) -> bool {
+        self.wants.iter().any(|w| w.binary)
     }
 
     /// Whether a file of `size` bytes is within the limit; if not, the skip is recorded.
@@ -130,32 +212,77 @@ impl Scanner {
         false
     }
 
-    /// Whether content is text; binary content is counted and skipped.
-    pub fn admit_content(&self, bytes: &[u8], out: &mut Outcome) -> bool {
-        if is_binary(bytes) {
-            out.binary_skipped += 1;
-            return false;
+    /// Judges a whole text as a new file (scan mode, stdin, agent writes).
+    pub fn judge_text(&self, path: &str, bytes: impl Into<Arc<[u8]>>, out: &mut Outcome) {
+        let bytes = bytes.into();
+        if self.admit_size(path, None, bytes.len() as u64, out) {
+            self.judge_file(&ChangedFile::whole(path, bytes), out);
         }
-        true
     }
 
-    /// Runs every check on a chunk and files its findings as reported or suppressed.
-    pub fn judge(&self, chunk: &Chunk, out: &mut Outcome) {
-        out.files += 1;
-        out.bytes += chunk.added_bytes() as u64;
+    /// Runs every check that wants `file` and files its findings as reported or suppressed.
+    pub fn judge_file(&self, file: &ChangedFile, out: &mut Outcome) {
         let mut produced = CheckOutput::default();
-        for check in &self.checks {
-            check.judge(chunk, &mut produced);
-        }
-        out.warnings.append(&mut produced.warnings);
-        if produced.findings.len() > 1 {
-            let spans: Vec<std::ops::Range<usize>> = produced.findings.iter().map(|f| f.span.clone()).collect();
-            for f in &mut produced.findings {
-                f.mask_others(&chunk.text, &spans);
+        let mut delivered = false;
+        for (check, wants) in self.checks.iter().zip(&self.wants) {
+            if wants.delivers(file) {
+                delivered = true;
+                check.judge_file(file, &mut produced);
             }
         }
+        if file.content_read {
+            if file.binary && !self.wants_binary() {
+                out.binary_skipped += 1;
+            } else if delivered {
+                out.files += 1;
+                out.bytes += file.added_bytes() as u64;
+            }
+        }
+        let secrets: Vec<std::ops::Range<usize>> = produced
+            .findings
+            .iter()
+            .filter(|f| matches!(f.evidence, crate::finding::Evidence::Secret { .. }))
+            .filter_map(|f| f.span.clone())
+            .collect();
+        if secrets.len() > 1 {
+            for f in &mut produced.findings {
+                f.mask_others(&file.text, &secrets);
+            }
+        }
+        self.file_output(produced, Some(file), out);
+    }
+
+    /// Runs every check that judges changes as a whole on `change`.
+    pub fn judge_change(&self, change: &ChangeContext, out: &mut Outcome) {
+        let mut produced = CheckOutput::default();
+        for (check, wants) in self.checks.iter().zip(&self.wants) {
+            if wants.changes {
+                check.judge_change(change, &mut produced);
+            }
+        }
+        self.file_output(produced, None, out);
+    }
+
+    /// The end of a run: each check's batched work and run-level findings.
+    pub fn finish(&self, out: &mut Outcome) {
+        let mut produced = CheckOutput::default();
+        for check in &self.checks {
+            check.finish(&mut produced);
+        }
+        self.file_output(produced, None, out);
+    }
+
+    /// Warnings for `[[allow]]` entries that matched nothing (meaningful after a run that
+    /// saw everything: a scan or a history run).
+    pub fn unused_allow_warnings(&self) -> Vec<Warning> {
+        self.suppressions.unused()
+    }
+
+    fn file_output(&self, mut produced: CheckOutput, file: Option<&ChangedFile>, out: &mut Outcome) {
+        out.warnings.append(&mut produced.warnings);
         for finding in produced.findings {
-            match self.suppressions.suppressed_by(&finding, chunk) {
+            let finding = finding.finish();
+            match self.suppressions.suppressed_by(&finding, file) {
                 Some(by) => out.suppressed.push(Suppressed {
                     rule: finding.rule.clone(),
                     path: finding.path.clone(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 pub use tollgate_config::Severity;
 
-use crate::chunk::{column_of, Chunk};
+use crate::change::{column_of, ChangeContext, ChangedFile, CommitInfo};
 
 /// Extra facts about a dependency finding (see DESIGN.md's JSON report).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -16,38 +16,107 @@ pub struct Package {
     pub version: String,
 }
 
+/// What a finding points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// A value at a line and column (a secret, a code pattern).
+    Span,
+    /// A whole line.
+    Line,
+    /// A whole file (a forbidden path, a file too large).
+    File,
+    /// A commit or the change as a whole (a missing trailer).
+    Commit,
+}
+
+/// What a finding shows of what it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// A secret: only a redacted form, and the line with every secret on it masked.
+    Secret {
+        redacted: String,
+        masked_line: String,
+    },
+    /// Plain text that is safe to show (a package name, a forbidden path).
+    Text(String),
+    None,
+}
+
 /// One problem found in one place. Holds no secret: only a redacted form and a hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Finding {
     pub check: &'static str,
     pub rule: Arc<str>,
     pub severity: SeverityName,
+    pub location: Location,
+    /// Repository-relative path; empty for a finding about a commit as a whole.
     pub path: Arc<str>,
-    pub line: u32,
-    pub column: u32,
+    /// 1-based; `None` for whole-file and commit findings.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     /// Full hex id of the commit that introduced the finding, in commit-judging modes.
     pub commit: Option<String>,
     /// The commit's author date (RFC 3339, UTC), when there is a commit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_date: Option<String>,
     pub message: String,
-    pub redacted: String,
-    /// Stable across runs and line moves: rule + path + hash of the matched value.
+    pub evidence: Evidence,
+    /// Stable across runs and line moves; each check decides what it covers (a secret:
+    /// rule, path and value; a dependency: ecosystem, name, version and advisory).
     pub fingerprint: String,
     /// What else the check established ("checksum verified offline", say).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The line with the secret masked, for the human report.
-    #[serde(skip)]
-    pub masked_line: String,
-    /// Byte range of the value in its chunk (for inline markers and masking); not
-    /// reported.
-    #[serde(skip)]
-    pub span: std::ops::Range<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix or accept it: the rule's help text, shown by the human report and SARIF.
+    pub help: Option<Arc<str>>,
+    /// Whether a `tollgate:allow` comment may silence it (hidden-text rules may not).
+    pub inline_suppressible: bool,
+    /// Byte range in its file (for inline markers and masking); not reported.
+    pub span: Option<std::ops::Range<usize>>,
     pub package: Option<Package>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub advisories: Vec<String>,
+    /// Code owners of the path (from CODEOWNERS), when known.
+    pub owners: Vec<String>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("check", self.check)?;
+        m.serialize_entry("rule", &*self.rule)?;
+        m.serialize_entry("severity", &self.severity)?;
+        m.serialize_entry("location", &self.location)?;
+        m.serialize_entry("path", &(!self.path.is_empty()).then_some(&*self.path))?;
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("column", &self.column)?;
+        m.serialize_entry("commit", &self.commit)?;
+        if let Some(d) = &self.author_date {
+            m.serialize_entry("author_date", d)?;
+        }
+        m.serialize_entry("message", &self.message)?;
+        match &self.evidence {
+            Evidence::Secret { redacted, .. } => m.serialize_entry("redacted", redacted)?,
+            Evidence::Text(t) => m.serialize_entry("evidence", t)?,
+            Evidence::None => {}
+        }
+        m.serialize_entry("fingerprint", &self.fingerprint)?;
+        if let Some(n) = &self.note {
+            m.serialize_entry("note", n)?;
+        }
+        if let Some(h) = &self.help {
+            m.serialize_entry("help", &**h)?;
+        }
+        if let Some(p) = &self.package {
+            m.serialize_entry("package", p)?;
+        }
+        if !self.advisories.is_empty() {
+            m.serialize_entry("advisories", &self.advisories)?;
+        }
+        if !self.owners.is_empty() {
+            m.serialize_entry("owners", &self.owners)?;
+        }
+        m.end()
+    }
 }
 
 /// A severity serialised the way reports spell it.
@@ -60,63 +129,203 @@ impl Serialize for SeverityName {
     }
 }
 
-/// What a check knows when it has found something: where the value is in the chunk,
-/// and what to call it. [`Finding::locate`] turns it into a finding.
+/// What a check knows when it has found a secret: where the value is in the file, and
+/// what to call it. [`Finding::locate`] turns it into a finding.
 #[derive(Debug, Clone)]
 pub struct Hit<'a> {
     pub check: &'static str,
     pub rule: Arc<str>,
     pub severity: Severity,
     pub message: String,
-    /// Byte range of the offending value in the chunk text.
+    /// Byte range of the offending value in the file's text.
     pub span: std::ops::Range<usize>,
     pub note: Option<String>,
-    pub chunk: &'a Chunk,
+    pub chunk: &'a ChangedFile,
 }
 
 impl Finding {
-    /// Locates a hit in its chunk, redacts the value and computes the fingerprint.
-    pub fn locate(hit: Hit<'_>) -> Finding {
-        let chunk = hit.chunk;
-        let value = &chunk.text[hit.span.clone()];
-        let (line, line_range) = chunk.line_at(hit.span.start);
-        let column = column_of(&chunk.text, line_range.start, hit.span.start);
-        let masked_line = mask_line(&chunk.text, line_range, &hit.span, &[]);
-        let commit = chunk.commit.as_ref();
+    /// A finding with no location yet; place it with [`Finding::in_file`],
+    /// [`Finding::at_line`], [`Finding::at_offset`] or [`Finding::on_change`]. Its
+    /// fingerprint covers check, rule, path, line and evidence unless the check sets one.
+    pub fn new(
+        check: &'static str,
+        rule: impl Into<Arc<str>>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
-            check: hit.check,
-            fingerprint: fingerprint(&hit.rule, &chunk.path, value),
-            rule: hit.rule,
-            severity: SeverityName(hit.severity),
-            path: chunk.path.clone(),
-            line,
-            column,
-            commit: commit.map(|c| c.id.clone()),
-            author_date: commit.map(|c| rfc3339(c.author_time)),
-            message: hit.message,
-            redacted: redact(value),
-            note: hit.note,
-            masked_line,
-            span: hit.span.clone(),
+            check,
+            rule: rule.into(),
+            severity: SeverityName(severity),
+            location: Location::Commit,
+            path: Arc::from(""),
+            line: None,
+            column: None,
+            commit: None,
+            author_date: None,
+            message: message.into(),
+            evidence: Evidence::None,
+            fingerprint: String::new(),
+            note: None,
+            help: None,
+            inline_suppressible: true,
+            span: None,
             package: None,
             advisories: Vec::new(),
+            owners: Vec::new(),
         }
     }
 
-    /// Masks, in this finding's line, the values of other findings of the same chunk
-    /// too: two secrets on one line must not show each other in the clear.
+    fn with_commit(mut self, commit: Option<&Arc<CommitInfo>>) -> Finding {
+        self.commit = commit.map(|c| c.id.clone());
+        self.author_date = commit.map(|c| rfc3339(c.author_time()));
+        self
+    }
+
+    /// About a file as a whole.
+    pub fn in_file(mut self, file: &ChangedFile) -> Finding {
+        self.location = Location::File;
+        self.path = file.path.clone();
+        self.with_commit(file.commit.as_ref())
+    }
+
+    /// About one line of a file.
+    pub fn at_line(mut self, file: &ChangedFile, line: u32) -> Finding {
+        self = self.in_file(file);
+        self.location = Location::Line;
+        self.line = Some(line);
+        self
+    }
+
+    /// About the text at `span` of a file (not a secret: its evidence is up to the check).
+    pub fn at_offset(mut self, file: &ChangedFile, span: std::ops::Range<usize>) -> Finding {
+        let (line, range) = file.line_at(span.start);
+        self = self.in_file(file);
+        self.location = Location::Span;
+        self.line = Some(line);
+        self.column = Some(column_of(&file.text, range.start, span.start.min(file.text.len())));
+        self.span = Some(span);
+        self
+    }
+
+    /// About the change or commit as a whole.
+    pub fn on_change(mut self, change: &ChangeContext) -> Finding {
+        self.location = Location::Commit;
+        self.with_commit(change.commit.as_ref())
+    }
+
+    pub fn with_evidence(mut self, text: impl Into<String>) -> Finding {
+        self.evidence = Evidence::Text(text.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Finding {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn with_package(mut self, package: Package, advisories: Vec<String>) -> Finding {
+        self.package = Some(package);
+        self.advisories = advisories;
+        self
+    }
+
+    /// A fingerprint over the parts the check says identify the finding.
+    pub fn with_fingerprint(mut self, parts: &[&[u8]]) -> Finding {
+        self.fingerprint = fingerprint_parts(parts);
+        self
+    }
+
+    /// Rules that must not be silenced by a comment on the same line (hidden text).
+    pub fn not_inline_suppressible(mut self) -> Finding {
+        self.inline_suppressible = false;
+        self
+    }
+
+    /// Fills in the default fingerprint when the check set none.
+    pub fn finish(mut self) -> Finding {
+        if self.fingerprint.is_empty() {
+            let line = self.line.map(|l| l.to_string()).unwrap_or_default();
+            let evidence = match &self.evidence {
+                Evidence::Text(t) => t.as_str(),
+                _ => "",
+            };
+            self.fingerprint = fingerprint_parts(&[
+                self.check.as_bytes(),
+                self.rule.as_bytes(),
+                self.path.as_bytes(),
+                line.as_bytes(),
+                evidence.as_bytes(),
+            ]);
+        }
+        self
+    }
+
+    /// Locates a secret in its file, redacts the value and computes the fingerprint.
+    pub fn locate(hit: Hit<'_>) -> Finding {
+        let chunk = hit.chunk;
+        let value = &chunk.text[hit.span.clone()];
+        let (_, line_range) = chunk.line_at(hit.span.start);
+        let masked_line = mask_line(&chunk.text, line_range, &hit.span, &[]);
+        let mut f = Finding::new(hit.check, hit.rule, hit.severity, hit.message).at_offset(chunk, hit.span.clone());
+        f.fingerprint = fingerprint(&f.rule, &chunk.path, value);
+        f.evidence = Evidence::Secret { redacted: redact(value), masked_line };
+        f.note = hit.note;
+        f
+    }
+
+    /// The redacted value of a secret finding.
+    pub fn redacted(&self) -> Option<&str> {
+        match &self.evidence {
+            Evidence::Secret { redacted, .. } => Some(redacted),
+            _ => None,
+        }
+    }
+
+    /// `path:line:column`, as far as the finding has them.
+    pub fn place(&self) -> String {
+        let mut s = if self.path.is_empty() { "(commit)".to_string() } else { self.path.to_string() };
+        if let Some(l) = self.line {
+            s.push_str(&format!(":{l}"));
+            if let Some(c) = self.column {
+                s.push_str(&format!(":{c}"));
+            }
+        }
+        s
+    }
+
+    /// Masks, in this finding's line, the values of other secrets of the same file too:
+    /// two secrets on one line must not show each other in the clear.
     pub fn mask_others(&mut self, text: &[u8], others: &[std::ops::Range<usize>]) {
-        let line = crate::chunk::line_bounds(text, self.span.start);
+        let (Some(span), Evidence::Secret { masked_line, .. }) = (self.span.clone(), &mut self.evidence) else {
+            return;
+        };
+        let line = crate::change::line_bounds(text, span.start);
         let on_line: Vec<std::ops::Range<usize>> =
-            others.iter().filter(|o| **o != self.span && o.start < line.end && line.start < o.end).cloned().collect();
+            others.iter().filter(|o| **o != span && o.start < line.end && line.start < o.end).cloned().collect();
         if !on_line.is_empty() {
-            self.masked_line = mask_line(text, line, &self.span, &on_line);
+            *masked_line = mask_line(text, line, &span, &on_line);
         }
     }
 
     pub fn blocks(&self) -> bool {
         self.severity.0 == Severity::Block
     }
+}
+
+/// SHA-256 over length-prefixed parts, shortened to 32 hex digits.
+pub fn fingerprint_parts(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex(&h.finalize()[..16])
 }
 
 /// `rule + path + sha256(value)`, hashed again and shortened to 32 hex digits. Stable

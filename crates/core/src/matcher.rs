@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Matc
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Captures, Regex, RegexBuilder};
 
-use crate::chunk::{line_bounds, Chunk};
+use crate::change::{line_bounds, ChangedFile};
 
 /// A pattern rule as the matcher needs it.
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ impl Matcher {
     /// Calls `on_match(rule, captures, window_start)` for every regex match of every
     /// rule whose keyword occurs in an added region of `chunk`. Capture offsets are
     /// relative to `window_start`. Returns the lines skipped for length.
-    pub fn find<F>(&self, chunk: &Chunk, limits: MatchLimits, mut on_match: F) -> Vec<SkippedLine>
+    pub fn find<F>(&self, chunk: &ChangedFile, limits: MatchLimits, mut on_match: F) -> Vec<SkippedLine>
     where
         F: FnMut(usize, &Captures<'_>, usize),
     {
@@ -205,7 +205,7 @@ mod tests {
         PatternSpec { id: id.into(), keywords: vec![kw.into()], regex: re.into(), window: None, paths: vec![] }
     }
 
-    fn run(m: &Matcher, chunk: &Chunk) -> Vec<(usize, String)> {
+    fn run(m: &Matcher, chunk: &ChangedFile) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         m.find(chunk, MatchLimits { max_line_bytes: 1000 }, |rule, caps, base| {
             let g = caps.get(1).unwrap();
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn regex_runs_only_where_keywords_occur() {
         let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})"), spec("b", "zzz", r"(never)")]).unwrap();
-        let chunk = Chunk::whole("f", &b"x = TOK_1234\ny = tok_5678\n"[..]);
+        let chunk = ChangedFile::whole("f", &b"x = TOK_1234\ny = tok_5678\n"[..]);
         assert_eq!(run(&m, &chunk), vec![(0, "5678@21".to_string())]);
         // Rule b's keyword never occurred, so its regex was never compiled.
         assert!(m.regexes[1].get().is_none());
@@ -227,8 +227,8 @@ mod tests {
     #[test]
     fn only_added_regions_are_searched() {
         let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})")]).unwrap();
-        let mut chunk = Chunk::whole("f", &b"tok_1111\ntok_2222\n"[..]);
-        chunk.added = vec![crate::chunk::Region { start: 9, end: 18, first_line: 2 }];
+        let mut chunk = ChangedFile::whole("f", &b"tok_1111\ntok_2222\n"[..]);
+        chunk.added = vec![crate::change::Region { start: 9, end: 18, first_line: 2 }];
         assert_eq!(run(&m, &chunk), vec![(0, "2222@13".to_string())]);
     }
 
@@ -237,7 +237,7 @@ mod tests {
         let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})")]).unwrap();
         let mut text = vec![b'a'; 2000];
         text.extend_from_slice(b"tok_1234\nok\n");
-        let chunk = Chunk::whole("f", text);
+        let chunk = ChangedFile::whole("f", text);
         let mut hits = 0;
         let skipped = m.find(&chunk, MatchLimits { max_line_bytes: 1000 }, |_, _, _| hits += 1);
         assert_eq!(hits, 0);
@@ -249,8 +249,8 @@ mod tests {
         let mut s = spec("a", "tok_", r"tok_([0-9]{4})");
         s.paths = vec!["**/.npmrc".into()];
         let m = Matcher::new(vec![s]).unwrap();
-        assert!(run(&m, &Chunk::whole("src/main.rs", &b"tok_1234"[..])).is_empty());
-        assert_eq!(run(&m, &Chunk::whole("app/.npmrc", &b"tok_1234"[..])).len(), 1);
+        assert!(run(&m, &ChangedFile::whole("src/main.rs", &b"tok_1234"[..])).is_empty());
+        assert_eq!(run(&m, &ChangedFile::whole("app/.npmrc", &b"tok_1234"[..])).len(), 1);
     }
 
     #[test]

@@ -8,11 +8,16 @@ use globset::{Glob, GlobMatcher};
 use serde::Serialize;
 use tollgate_config::AllowEntry;
 
-use crate::chunk::{line_bounds, previous_line, Chunk};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::change::{line_bounds, previous_line, ChangedFile};
+use crate::engine::Warning;
 use crate::finding::Finding;
 
-/// The inline marker. `tollgate:allow` allows any rule; `tollgate:allow=rule-a,rule-b`
-/// or `tollgate:allow(rule-a)` only the rules named.
+/// The inline marker. `tollgate:allow=rule-a,rule-b` or `tollgate:allow(rule-a)` allows
+/// the rules named, of any check; a bare `tollgate:allow` allows only the secrets
+/// check's findings (a value someone looked at and judged not a secret). Rules that
+/// declare themselves not inline-suppressible (hidden text) ignore every marker.
 pub const INLINE_MARKER: &str = "tollgate:allow";
 
 /// What suppressed a finding.
@@ -36,8 +41,13 @@ impl SuppressedBy {
 
 struct CompiledAllow {
     path: Option<GlobMatcher>,
+    check: Option<String>,
     rule: Option<String>,
     fingerprint: Option<String>,
+    /// Where the entry was written, for the unused-entry warning.
+    source: String,
+    /// Findings it suppressed in this run (judging runs on several threads).
+    used: AtomicUsize,
 }
 
 /// The suppressions in force for a run.
@@ -57,8 +67,11 @@ impl Suppressions {
             .map(|a| {
                 Ok(CompiledAllow {
                     path: a.path.as_deref().map(|p| Glob::new(p).map(|g| g.compile_matcher())).transpose()?,
+                    check: a.check.clone(),
                     rule: a.rule.clone(),
                     fingerprint: a.fingerprint.clone(),
+                    source: a.source.clone(),
+                    used: AtomicUsize::new(0),
                 })
             })
             .collect::<Result<_, globset::Error>>()?;
@@ -66,11 +79,15 @@ impl Suppressions {
     }
 
     /// The reason a finding is not reported, if any.
-    pub fn suppressed_by(&self, finding: &Finding, chunk: &Chunk) -> Option<SuppressedBy> {
-        if self.inline && inline_allowed(chunk, finding) {
-            return Some(SuppressedBy::Inline);
+    /// `file`: the file the finding is in, whose lines may carry inline markers.
+    pub fn suppressed_by(&self, finding: &Finding, file: Option<&ChangedFile>) -> Option<SuppressedBy> {
+        if let Some(file) = file.filter(|_| self.inline && finding.inline_suppressible) {
+            if inline_allowed(file, finding) {
+                return Some(SuppressedBy::Inline);
+            }
         }
-        if self.allow.iter().any(|a| a.matches(finding)) {
+        if let Some(entry) = self.allow.iter().find(|a| a.matches(finding)) {
+            entry.used.fetch_add(1, Ordering::Relaxed);
             return Some(SuppressedBy::Policy);
         }
         if self.baseline.contains(&finding.fingerprint) {
@@ -80,24 +97,48 @@ impl Suppressions {
     }
 }
 
+impl Suppressions {
+    /// Warnings for `[[allow]]` entries that suppressed nothing so far.
+    pub fn unused(&self) -> Vec<Warning> {
+        self.allow
+            .iter()
+            .filter(|a| a.used.load(Ordering::Relaxed) == 0)
+            .map(|a| Warning {
+                path: a.source.clone(),
+                line: None,
+                commit: None,
+                message: "an [[allow]] entry matched nothing in this run: it is unused and can go".to_string(),
+            })
+            .collect()
+    }
+}
+
 impl CompiledAllow {
     fn matches(&self, f: &Finding) -> bool {
         self.path.as_ref().is_none_or(|g| g.is_match(&*f.path))
+            && self.check.as_deref().is_none_or(|c| c == f.check)
             && self.rule.as_deref().is_none_or(|r| r == &*f.rule)
             && self.fingerprint.as_deref().is_none_or(|fp| fp == f.fingerprint)
     }
 }
 
-fn inline_allowed(chunk: &Chunk, finding: &Finding) -> bool {
-    let line = line_bounds(&chunk.text, finding.span.start);
-    if marker_allows(&chunk.text[line.clone()], &finding.rule) {
+fn inline_allowed(file: &ChangedFile, finding: &Finding) -> bool {
+    let Some(span) = &finding.span else { return false };
+    let bare_allows = finding.check == BARE_MARKER_CHECK;
+    let line = line_bounds(&file.text, span.start);
+    if marker_allows(&file.text[line.clone()], &finding.rule, bare_allows) {
         return true;
     }
-    previous_line(&chunk.text, line.start).is_some_and(|prev| marker_allows(&chunk.text[prev], &finding.rule))
+    previous_line(&file.text, line.start)
+        .is_some_and(|prev| marker_allows(&file.text[prev], &finding.rule, bare_allows))
 }
 
-/// Whether a line carries a marker that allows `rule`.
-pub fn marker_allows(line: &[u8], rule: &str) -> bool {
+/// The check whose findings a bare `tollgate:allow` (no rule named) allows.
+const BARE_MARKER_CHECK: &str = "secrets";
+
+/// Whether a line carries a marker that allows `rule`; `bare_allows`: whether a marker
+/// naming no rule counts.
+pub fn marker_allows(line: &[u8], rule: &str, bare_allows: bool) -> bool {
     let marker = INLINE_MARKER.as_bytes();
     let mut rest = line;
     while let Some(i) = memchr::memmem::find(rest, marker) {
@@ -113,7 +154,8 @@ pub fn marker_allows(line: &[u8], rule: &str) -> bool {
                     return true;
                 }
             }
-            _ => return true,
+            _ if bare_allows => return true,
+            _ => {}
         }
     }
     false
@@ -125,12 +167,54 @@ mod tests {
 
     #[test]
     fn markers_allow_any_or_named_rules() {
-        assert!(marker_allows(b"key = 'x' # tollgate:allow", "aws"));
-        assert!(marker_allows(b"// tollgate:allow=aws,gcp", "gcp"));
-        assert!(marker_allows(b"// tollgate:allow(aws)", "aws"));
-        assert!(!marker_allows(b"// tollgate:allow(aws)", "gcp"));
-        assert!(!marker_allows(b"// tollgate:allow=aws-access-key-id", "aws"));
-        assert!(!marker_allows(b"// tollgate", "aws"));
-        assert!(marker_allows(b"tollgate:allow=gcp tollgate:allow=aws", "aws"));
+        assert!(marker_allows(b"key = 'x' # tollgate:allow", "aws", true));
+        assert!(marker_allows(b"// tollgate:allow=aws,gcp", "gcp", true));
+        assert!(marker_allows(b"// tollgate:allow(aws)", "aws", true));
+        assert!(!marker_allows(b"// tollgate:allow(aws)", "gcp", true));
+        assert!(!marker_allows(b"// tollgate:allow=aws-access-key-id", "aws", true));
+        assert!(!marker_allows(b"// tollgate", "aws", true));
+        assert!(marker_allows(b"tollgate:allow=gcp tollgate:allow=aws", "aws", true));
+    }
+
+    #[test]
+    fn a_bare_marker_allows_only_what_it_is_scoped_to() {
+        assert!(!marker_allows(b"x # tollgate:allow", "bidi-control", false));
+        assert!(marker_allows(b"x # tollgate:allow=bidi-control", "bidi-control", false));
+    }
+
+    fn toy_finding(check: &'static str, inline: bool) -> (ChangedFile, Finding) {
+        let file = ChangedFile::whole("a.txt", &b"value # tollgate:allow\n"[..]);
+        let mut f = Finding::new(check, "r", crate::Severity::Block, "m").at_offset(&file, 0..5).finish();
+        f.inline_suppressible = inline;
+        (file, f)
+    }
+
+    #[test]
+    fn findings_that_refuse_inline_markers_are_not_silenced_by_them() {
+        let s = Suppressions::new(true, &[], HashSet::new()).unwrap();
+        let (file, secret) = toy_finding("secrets", true);
+        assert_eq!(s.suppressed_by(&secret, Some(&file)), Some(SuppressedBy::Inline));
+        let (file, other_check) = toy_finding("policy", true);
+        assert_eq!(s.suppressed_by(&other_check, Some(&file)), None);
+        let (file, hidden) = toy_finding("secrets", false);
+        assert_eq!(s.suppressed_by(&hidden, Some(&file)), None);
+    }
+
+    #[test]
+    fn allow_entries_can_name_a_check_and_unused_ones_are_reported() {
+        let entry = |check: &str| AllowEntry {
+            path: Some("a.txt".into()),
+            check: Some(check.into()),
+            rule: None,
+            fingerprint: None,
+            reason: "test".into(),
+            expires: None,
+            source: format!("{check}.toml"),
+        };
+        let s = Suppressions::new(false, &[entry("policy"), entry("secrets")], HashSet::new()).unwrap();
+        let (file, f) = toy_finding("secrets", true);
+        assert_eq!(s.suppressed_by(&f, Some(&file)), Some(SuppressedBy::Policy));
+        let unused: Vec<String> = s.unused().into_iter().map(|w| w.path).collect();
+        assert_eq!(unused, vec!["policy.toml".to_string()]);
     }
 }

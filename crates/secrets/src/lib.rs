@@ -3,12 +3,12 @@
 //! time, with offline validation of formats that carry a checksum.
 //!
 //! ```
-//! use tollgate_core::{Check, CheckOutput, Chunk};
+//! use tollgate_core::{Check, CheckOutput, ChangedFile};
 //! use tollgate_secrets::SecretsCheck;
 //!
 //! let check = SecretsCheck::new(&tollgate_config::Policy::default()).unwrap();
 //! let mut out = CheckOutput::default();
-//! check.judge(&Chunk::whole("config.py", &b"password = \"Zq8Rt2vW7pLx9s\"\n"[..]), &mut out);
+//! check.judge_file(&ChangedFile::whole("config.py", &b"password = \"Zq8Rt2vW7pLx9s\"\n"[..]), &mut out);
 //! assert_eq!(&*out.findings[0].rule, "generic-password");
 //! ```
 
@@ -18,12 +18,13 @@ pub mod validate;
 
 use std::sync::Arc;
 
+use tollgate_config::{Policy, PolicyError, RuleDef};
 use tollgate_core::entropy::shannon;
 use tollgate_core::matcher::PatternError;
 use tollgate_core::{
-    Check, CheckOutput, Chunk, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Warning, Workload,
+    ChangeContext, ChangedFile, Check, CheckOutput, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Wants,
+    Warning, Workload,
 };
-use tollgate_config::{Policy, PolicyError, RuleDef};
 
 pub use pack::builtin_rules;
 use validate::{validate, Verdict};
@@ -169,12 +170,26 @@ struct Candidate {
     note: Option<&'static str>,
 }
 
+/// The help every secrets finding carries: what to do about a credential.
+pub const HELP: &str = "move the value out of the code (read it from the environment or a secret store), \
+and rotate the credential if it is real: assume anything that reached a commit is exposed";
+
+/// The name reports give a message judged in commit-msg (git's own file name) and in
+/// commits.
+const MESSAGE_BEING_WRITTEN: &str = "COMMIT_EDITMSG";
+const COMMIT_MESSAGE: &str = "(commit message)";
+
 impl Check for SecretsCheck {
     fn name(&self) -> &'static str {
         "secrets"
     }
 
-    fn judge(&self, chunk: &Chunk, out: &mut CheckOutput) {
+    /// Text with added lines, and every message (commit messages leak keys too).
+    fn wants(&self) -> Wants {
+        Wants { text: true, changes: true, ..Wants::default() }
+    }
+
+    fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
         let mut candidates: Vec<Candidate> = Vec::new();
         let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
             let meta = &self.meta[rule];
@@ -207,7 +222,7 @@ impl Check for SecretsCheck {
         }
         for c in resolve_overlaps(candidates, &self.meta) {
             let meta = &self.meta[c.rule];
-            out.findings.push(Finding::locate(Hit {
+            let finding = Finding::locate(Hit {
                 check: "secrets",
                 rule: self.matcher.specs()[c.rule].id.clone(),
                 severity: meta.severity,
@@ -215,8 +230,18 @@ impl Check for SecretsCheck {
                 span: c.span,
                 note: c.note.map(str::to_string),
                 chunk,
-            }));
+            });
+            out.findings.push(finding.with_help(HELP));
         }
+    }
+
+    /// The message of a commit, or the one being written, judged as a new text.
+    fn judge_change(&self, change: &ChangeContext, out: &mut CheckOutput) {
+        let Some(message) = &change.message else { return };
+        let name = if change.commit.is_some() { COMMIT_MESSAGE } else { MESSAGE_BEING_WRITTEN };
+        let mut file = ChangedFile::whole(name, message.text.as_bytes());
+        file.commit = change.commit.clone();
+        self.judge_file(&file, out);
     }
 }
 

@@ -50,7 +50,7 @@ pub fn builtin_rules() -> Result<Vec<RuleDef>, PolicyError> {
 mod tests {
     use super::*;
     use crate::SecretsCheck;
-    use tollgate_core::{Check, CheckOutput, Chunk};
+    use tollgate_core::{ChangedFile, Check, CheckOutput};
 
     /// Every rule finds each of its own examples and none of its negative examples.
     /// A file name the rule's path globs accept is used, so path-limited rules run.
@@ -68,7 +68,7 @@ mod tests {
             let path = example_path(rule);
             let found = |text: &str| {
                 let mut out = CheckOutput::default();
-                check.judge(&Chunk::whole(path.as_str(), text.as_bytes()), &mut out);
+                check.judge_file(&ChangedFile::whole(path.as_str(), text.as_bytes()), &mut out);
                 out.findings.iter().any(|f| &*f.rule == id.as_str())
             };
             for ex in rule.examples.get_ref() {

@@ -3,7 +3,7 @@ use std::fmt::Write;
 use owo_colors::{OwoColorize, Style};
 
 use super::Report;
-use crate::finding::Finding;
+use crate::finding::{Evidence, Finding};
 
 /// The terminal report: each finding located as `path:line:column`, its rule, the line
 /// with the value masked, then a summary and how to proceed.
@@ -25,7 +25,7 @@ pub fn render_human(report: &Report<'_>, color: bool) -> String {
         let (mark, style) = if f.blocks() { ("✖", red) } else { ("⚠", yellow) };
         let _ =
             writeln!(s, "{} {} {}", paint(mark, style), paint(&f.message, bold), paint(&format!("[{}]", f.rule), dim));
-        let mut place = format!("{}:{}:{}", f.path, f.line, f.column);
+        let mut place = f.place();
         if let Some(c) = &f.commit {
             let _ = write!(place, "  in commit {}", &c[..c.len().min(12)]);
             if let Some(d) = &f.author_date {
@@ -33,8 +33,17 @@ pub fn render_human(report: &Report<'_>, color: bool) -> String {
             }
         }
         let _ = writeln!(s, "  {place}");
-        let _ = writeln!(s, "  {} {}", paint("│", dim), f.masked_line);
-        let mut facts = format!("value {}  fingerprint {}", f.redacted, f.fingerprint);
+        let mut facts = match &f.evidence {
+            Evidence::Secret { redacted, masked_line } => {
+                let _ = writeln!(s, "  {} {}", paint("│", dim), masked_line);
+                format!("value {redacted}  fingerprint {}", f.fingerprint)
+            }
+            Evidence::Text(text) => {
+                let _ = writeln!(s, "  {} {}", paint("│", dim), text);
+                format!("fingerprint {}", f.fingerprint)
+            }
+            Evidence::None => format!("fingerprint {}", f.fingerprint),
+        };
         if let Some(note) = &f.note {
             let _ = write!(facts, "  ({note})");
         }
@@ -108,24 +117,46 @@ fn subject(mode: &str) -> &'static str {
     }
 }
 
+/// How to proceed: what the mode allows (restage, rewrite the commit), then each
+/// blocking rule's own help text once, then how to record an exception.
 fn hints(report: &Report<'_>) -> String {
     let mut s = String::from("How to proceed:\n");
     match report.mode {
         "pre-commit" => s.push_str(
-            "  • remove the value, then stage the file again (`git add FILE`); or unstage it: `git restore --staged FILE`\n",
+            "  • fix the file, then stage it again (`git add FILE`); or unstage it: `git restore --staged FILE`\n",
         ),
+        "commit-msg" => s.push_str("  • edit the message: the commit was not made, and `git commit` starts again\n"),
         "pre-push" | "pre-receive" => s.push_str(
-            "  • the commit named above carries the value: rewrite it (`git rebase -i`, then edit or drop it) before pushing\n",
+            "  • the commit named above carries it: rewrite the commit (`git rebase -i`, then edit or drop it) before pushing\n",
         ),
-        _ => s.push_str("  • remove the value from the file and read it from the environment or a secret store\n"),
+        _ => {}
     }
-    s.push_str("  • rotate the credential if it is real: assume anything that reached a commit is exposed\n");
-    let rule = report.outcome.findings.iter().find(|f| f.blocks()).map(|f| &*f.rule).unwrap_or("RULE");
-    let _ = writeln!(
-        s,
-        "  • if it is not a secret: put `tollgate:allow={rule}` in a comment on that line or the line before,"
-    );
-    s.push_str("    or add an [[allow]] entry (path, rule or fingerprint, with a reason) to .tollgate.toml\n");
+    let blocking: Vec<&Finding> = report.outcome.findings.iter().filter(|f| f.blocks()).collect();
+    let mut helps: Vec<&str> = Vec::new();
+    for f in &blocking {
+        if let Some(h) = f.help.as_deref() {
+            if !helps.contains(&h) {
+                helps.push(h);
+            }
+        }
+    }
+    for h in helps {
+        let _ = writeln!(s, "  • {h}");
+    }
+    if let Some(f) = blocking.iter().find(|f| f.inline_suppressible && f.span.is_some()) {
+        let _ = writeln!(
+            s,
+            "  • if it is a false alarm: put `tollgate:allow={}` in a comment on that line or the line before,",
+            f.rule
+        );
+        s.push_str(
+            "    or add an [[allow]] entry (path, check, rule or fingerprint, with a reason) to .tollgate.toml\n",
+        );
+    } else {
+        s.push_str(
+            "  • if it is a false alarm: add an [[allow]] entry (path, check, rule or fingerprint, with a reason) to .tollgate.toml\n",
+        );
+    }
     s
 }
 

@@ -3,25 +3,30 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::Report;
+use crate::finding::Evidence;
 
 /// SARIF 2.1.0, as code-scanning services read it. The message carries the redacted
 /// value only; `partialFingerprints` lets a service follow a finding across runs.
 pub fn render_sarif(report: &Report<'_>) -> String {
     let o = report.outcome;
     // Rules that have results, in a stable order, with their index.
-    let mut rules: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut rules: BTreeMap<&str, (&str, &str, Option<&str>)> = BTreeMap::new();
     for f in &o.findings {
-        rules.entry(&f.rule).or_insert((&f.message, f.check));
+        rules.entry(&f.rule).or_insert((&f.message, f.check, f.help.as_deref()));
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules_json: Vec<Value> = rules
         .iter()
-        .map(|(id, (message, check))| {
+        .map(|(id, (message, check, help))| {
+            let help =
+                help.map(|h| format!("{h} If it is a false alarm, record a reviewed exception in .tollgate.toml."));
+            let help =
+                help.unwrap_or_else(|| "Fix the change, or record a reviewed exception in .tollgate.toml.".into());
             json!({
                 "id": id,
                 "shortDescription": { "text": message },
                 "fullDescription": { "text": format!("{message} ({check} check)") },
-                "help": { "text": "Remove the value from the change, rotate it if it is a real credential, or record a reviewed exception in .tollgate.toml." },
+                "help": { "text": help },
                 "properties": { "check": check, "tags": ["security", check] },
             })
         })
@@ -30,21 +35,46 @@ pub fn render_sarif(report: &Report<'_>) -> String {
         .findings
         .iter()
         .map(|f| {
-            let mut properties = json!({ "check": f.check, "redacted": f.redacted });
+            let mut properties = json!({ "check": f.check });
+            let text = match &f.evidence {
+                Evidence::Secret { redacted, .. } => {
+                    properties["redacted"] = json!(redacted);
+                    format!("{} ({redacted})", f.message)
+                }
+                Evidence::Text(t) => {
+                    properties["evidence"] = json!(t);
+                    format!("{}: {t}", f.message)
+                }
+                Evidence::None => f.message.clone(),
+            };
             if let Some(c) = &f.commit {
                 properties["commit"] = json!(c);
+            }
+            if let Some(p) = &f.package {
+                properties["package"] = json!(p);
+            }
+            if !f.advisories.is_empty() {
+                properties["advisories"] = json!(f.advisories);
+            }
+            if !f.owners.is_empty() {
+                properties["owners"] = json!(f.owners);
+            }
+            // A finding about a commit as a whole has no file; SARIF needs a location
+            // all the same, so it points at the repository root.
+            let uri = if f.path.is_empty() { ".".to_string() } else { f.path.replace('\\', "/") };
+            let mut physical = json!({ "artifactLocation": { "uri": uri } });
+            if let Some(line) = f.line {
+                physical["region"] = json!({ "startLine": line });
+                if let Some(c) = f.column {
+                    physical["region"]["startColumn"] = json!(c);
+                }
             }
             json!({
                 "ruleId": &*f.rule,
                 "ruleIndex": index[&*f.rule],
                 "level": if f.blocks() { "error" } else { "warning" },
-                "message": { "text": format!("{} ({})", f.message, f.redacted) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": f.path.replace('\\', "/") },
-                        "region": { "startLine": f.line, "startColumn": f.column },
-                    }
-                }],
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": physical }],
                 "partialFingerprints": { "tollgate/v1": f.fingerprint },
                 "properties": properties,
             })

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
-use super::{added_regions, is_regular_file, load_chunk, BlobReader, ChangeSet, FileChange};
-use crate::chunk::{CommitInfo, Region};
+use super::{added_regions, load_file, on_threads, BlobReader, ChangeSet, Touched};
+use crate::change::{ChangeContext, CommitInfo, FileMode, Message, Person, Region};
 use crate::engine::{Outcome, Scanner};
 
 /// One ref a push or receive updates. `new: None` deletes the ref; `old: None` creates it.
@@ -138,8 +138,33 @@ pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &
     Ok(walk.collect::<Result<Vec<_>, _>>()?)
 }
 
-fn commit_info(commit: &git2::Commit<'_>) -> Arc<CommitInfo> {
-    Arc::new(CommitInfo { id: commit.id().to_string(), author_time: commit.author().when().seconds() })
+fn person(signature: &git2::Signature<'_>) -> Person {
+    Person {
+        name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
+        time: signature.when().seconds(),
+    }
+}
+
+/// A commit's id, author, committer and parents.
+pub fn commit_info(commit: &git2::Commit<'_>) -> Arc<CommitInfo> {
+    Arc::new(CommitInfo {
+        id: commit.id().to_string(),
+        author: person(&commit.author()),
+        committer: person(&commit.committer()),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+    })
+}
+
+/// What a check sees of a commit as a whole: its details, message and trailers, and
+/// every path it touches.
+pub fn commit_context(commit: &git2::Commit<'_>, info: &Arc<CommitInfo>, changes: &ChangeSet) -> ChangeContext {
+    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+    ChangeContext {
+        commit: Some(info.clone()),
+        message: Some(Arc::new(Message::new(message))),
+        paths: changes.path_changes(),
+    }
 }
 
 /// The changes a commit makes against its first parent (the empty tree for a root).
@@ -213,7 +238,7 @@ impl<'r> TreeDiff<'_, 'r> {
         path: &mut Vec<u8>,
     ) -> Result<()> {
         let is_tree = |e: &&git2::TreeEntry<'_>| e.filemode() == 0o040000;
-        let is_file = |e: &&git2::TreeEntry<'_>| is_regular_file(e.filemode() as u32);
+        let not_tree = |e: &&git2::TreeEntry<'_>| e.filemode() != 0o040000;
         let old_tree = old.filter(is_tree).map(|e| self.repo.find_tree(e.id())).transpose()?;
         let new_tree = new.filter(is_tree).map(|e| self.repo.find_tree(e.id())).transpose()?;
         if old_tree.is_some() || new_tree.is_some() {
@@ -223,18 +248,12 @@ impl<'r> TreeDiff<'_, 'r> {
                 self.compare(o, n, path)?;
             }
         }
-        let old_file = old.filter(is_file).map(|e| e.id());
-        match new.filter(is_file) {
-            Some(n) => self.out.changed.push(FileChange {
-                path: String::from_utf8_lossy(path).into_owned(),
-                old: old_file,
-                new: n.id(),
-            }),
-            None => {
-                if let (Some(o), true) = (old_file, self.deletions) {
-                    self.out.deleted.push((String::from_utf8_lossy(path).into_owned(), o));
-                }
-            }
+        let side = |e: &git2::TreeEntry<'_>| (e.id(), FileMode(e.filemode() as u32));
+        let old_side = old.filter(not_tree).map(side);
+        let new_side = new.filter(not_tree).map(side);
+        if new_side.is_some() || (old_side.is_some() && self.deletions) {
+            let path = String::from_utf8_lossy(path).into_owned();
+            self.out.touched.push(Touched { path, old: old_side, new: new_side, renamed_from: None });
         }
         Ok(())
     }
@@ -259,38 +278,46 @@ fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ord
 /// The blob a tree holds at `path`, if it is a regular file.
 fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
     let entry = tree.get_path(Path::new(path)).ok()?;
-    is_regular_file(entry.filemode() as u32).then(|| entry.id())
+    FileMode(entry.filemode() as u32).is_file().then(|| entry.id())
 }
 
-/// Judges each commit's own added lines. Merge commits judge only what the merge
-/// itself introduced: lines new against every parent.
+/// Judges each commit's own changes: its added lines against its first parent, every
+/// path it touches, and its message. Merge commits judge only what the merge itself
+/// introduced: lines new against every parent.
 pub fn judge_commits(repo: &Repository, commits: &[Oid], scanner: &Scanner, out: &mut Outcome) -> Result<()> {
     let mut blobs = BlobReader::new(repo, 64 * 1024 * 1024)?;
-    let mut seen: HashSet<(String, Option<Oid>, Oid)> = HashSet::new();
+    let mut seen: HashSet<(String, Option<Oid>, Option<Oid>)> = HashSet::new();
+    let deletions = true; // rename pairing needs them
     for &oid in commits {
         let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
         let info = commit_info(&commit);
         out.commits += 1;
         out.commit_ids.push(info.id.clone());
-        let (mut changes, parents) = commit_changes(repo, &commit, true)?;
+        let (mut changes, parents) = commit_changes(repo, &commit, deletions)?;
         changes.pair_renames(repo);
-        for change in &changes.changed {
-            if !seen.insert((change.path.clone(), change.old, change.new)) {
-                continue; // the same edit in another commit of this push was judged
-            }
-            let others: Vec<Option<Oid>> = parents.iter().skip(1).map(|t| blob_at(t, &change.path)).collect();
-            if others.contains(&Some(change.new)) {
-                continue; // a merge taking one side's file as it was
-            }
-            let Some(mut chunk) = load_chunk(&mut blobs, change, Some(&info), scanner, out)? else { continue };
-            for other in others.into_iter().flatten() {
-                let other_text = blobs.read(other)?;
-                chunk.added = intersect(&chunk.added, &added_regions(&other_text, &chunk.text)?);
-            }
-            if chunk.added.is_empty() {
+        for t in &changes.touched {
+            let content = t.new_file().is_some() && scanner.wants_content(&t.path);
+            if !content && !scanner.wants_every_path() {
                 continue;
             }
-            scanner.judge(&chunk, out);
+            if !seen.insert((t.path.clone(), t.old.map(|o| o.0), t.new.map(|n| n.0))) {
+                continue; // the same edit in another commit of this push was judged
+            }
+            let others: Vec<Option<Oid>> = parents.iter().skip(1).map(|tree| blob_at(tree, &t.path)).collect();
+            if t.new_file().is_some() && others.contains(&t.new_file()) {
+                continue; // a merge taking one side's file as it was
+            }
+            let mut file = load_file(&mut blobs, t, Some(&info), scanner, out)?;
+            if file.content_read && !file.binary {
+                for other in others.into_iter().flatten() {
+                    let other_text = blobs.read(other)?;
+                    file.added = intersect(&file.added, &added_regions(&other_text, &file.text));
+                }
+            }
+            scanner.judge_file(&file, out);
+        }
+        if scanner.wants_changes() {
+            scanner.judge_change(&commit_context(&commit, &info, &changes), out);
         }
     }
     Ok(())
@@ -355,40 +382,72 @@ pub fn judge_history(
 ) -> Result<Outcome> {
     /// Commits per batch: memory holds one batch's file lists, not the whole history's.
     const BATCH: usize = 2048;
-    bound_libgit2_for_bulk_reads();
     let mut outcome = Outcome::default();
     // (blob, path) pairs already judged, as 16-byte digests: each is judged once, for
     // the earliest commit that added it (batches go oldest first).
     let mut seen: HashSet<[u8; 16]> = HashSet::new();
+    // Paths some check judges as a diff against the parent (manifests for the
+    // dependency guard) go through `load_file` per commit; every other blob is judged
+    // once, whole.
+    let every_path = scanner.wants_every_path();
     for batch in commits.chunks(BATCH) {
-        // 1. What each commit adds: (blob, path) pairs, with the commit's details.
-        let (per_commit, _) = on_threads(git_dir, threads, batch, |repo, &oid, _| {
+        // 1. What each commit touches, with the commit's details; changes as a whole
+        // are judged here.
+        let (per_commit, judged_changes) = on_threads(git_dir, threads, batch, |repo, &oid, out| {
             let commit = repo.find_commit(oid).with_context(|| format!("cannot read commit {oid}"))?;
-            let (changes, parents) = commit_changes(repo, &commit, false)?;
+            let info = commit_info(&commit);
+            let (changes, parents) = commit_changes(repo, &commit, every_path)?;
             progress.commits_done.fetch_add(1, Ordering::Relaxed);
-            let added: Vec<(Oid, String)> = changes
-                .changed
-                .into_iter()
-                .filter(|c| !parents.iter().skip(1).any(|t| blob_at(t, &c.path) == Some(c.new)))
-                .map(|c| (c.new, c.path))
-                .collect();
-            Ok((commit_info(&commit), added))
-        })?;
-        // 2. Each (blob, path) once.
-        let mut work: Vec<(Oid, String, usize)> = Vec::new();
-        for (i, (_, added)) in per_commit.iter().enumerate() {
-            for (blob, path) in added {
-                if seen.insert(blob_path_digest(*blob, path)) {
-                    work.push((*blob, path.clone(), i));
+            let mut whole: Vec<(Oid, String)> = Vec::new();
+            let mut diffed: Vec<Touched> = Vec::new();
+            for t in &changes.touched {
+                let merged_as_is =
+                    t.new_file().is_some() && parents.iter().skip(1).any(|p| blob_at(p, &t.path) == t.new_file());
+                if merged_as_is {
+                    continue;
+                }
+                if scanner.wants_old_content(&t.path) || (every_path && t.new_file().is_none()) {
+                    diffed.push(t.clone());
+                } else if let Some(blob) = t.new_file().filter(|_| scanner.wants_content(&t.path)) {
+                    whole.push((blob, t.path.clone()));
                 }
             }
+            if scanner.wants_changes() {
+                scanner.judge_change(&commit_context(&commit, &info, &changes), out);
+            }
+            Ok((info, whole, diffed))
+        })?;
+        outcome.merge(judged_changes);
+        // 2. Each (blob, path) once; each diffed path per commit.
+        let mut work: Vec<HistoryWork> = Vec::new();
+        for (i, (_, whole, diffed)) in per_commit.iter().enumerate() {
+            for (blob, path) in whole {
+                if seen.insert(blob_path_digest(*blob, path)) {
+                    work.push(HistoryWork::Whole(*blob, path.clone(), i));
+                }
+            }
+            work.extend(diffed.iter().map(|t| HistoryWork::Diffed(t.clone(), i)));
         }
         progress.blobs_total.fetch_add(work.len(), Ordering::Relaxed);
-        // 3. Judge each blob on every core.
-        let (_, judged) = on_threads(git_dir, threads, &work, |repo, (blob, path, i), out| {
-            let info = &per_commit[*i].0;
-            judge_blob(repo, *blob, path, info, scanner, out)
-                .with_context(|| format!("{path} in commit {}", info.id))?;
+        // 3. Judge on every core.
+        let (_, judged) = on_threads(git_dir, threads, &work, |repo, item, out| {
+            let mut blobs = BlobReader::new(repo, 0)?;
+            let (touched, i) = match item {
+                HistoryWork::Whole(blob, path, i) => {
+                    let t = Touched {
+                        path: path.clone(),
+                        old: None,
+                        new: Some((*blob, FileMode::REGULAR)),
+                        renamed_from: None,
+                    };
+                    (t, *i)
+                }
+                HistoryWork::Diffed(t, i) => (t.clone(), *i),
+            };
+            let info = &per_commit[i].0;
+            let file = load_file(&mut blobs, &touched, Some(info), scanner, out)
+                .with_context(|| format!("{} in commit {}", touched.path, info.id))?;
+            scanner.judge_file(&file, out);
             progress.blobs_done.fetch_add(1, Ordering::Relaxed);
             Ok(())
         })?;
@@ -410,80 +469,37 @@ fn blob_path_digest(blob: Oid, path: &str) -> [u8; 16] {
 }
 
 /// Keeps a long read of history within a small memory budget: libgit2 by default
-/// caches up to 256 MiB of objects and maps packs without limit. Objects are not
-/// re-hashed on read either (git does not do so on reads; `git fsck` is for that).
-pub fn bound_libgit2_for_bulk_reads() {
-    git2::opts::strict_hash_verification(false);
-    // SAFETY: these set process-wide libgit2 options; they are set before the worker
-    // threads that read objects start, and no other thread uses libgit2 meanwhile.
-    unsafe {
-        let _ = git2::opts::set_cache_max_size(16 * 1024 * 1024);
-        let _ = git2::opts::set_mwindow_mapped_limit(24 * 1024 * 1024);
-        let _ = git2::opts::set_mwindow_size(4 * 1024 * 1024);
-    }
-}
-
-/// What one worker thread returns: its results by item index, and its outcome.
-type WorkerResult<R> = (Vec<(usize, R)>, Outcome);
-
-/// Runs `each` over `items` on `threads` threads, each with its own repository handle
-/// (libgit2 handles are not shared between threads) and its own outcome. Results come
-/// back in item order; the first error stops the run.
-fn on_threads<T, R, F>(git_dir: &Path, threads: usize, items: &[T], each: F) -> Result<(Vec<R>, Outcome)>
-where
-    T: Sync,
-    R: Send,
-    F: Fn(&Repository, &T, &mut Outcome) -> Result<R> + Sync,
-{
-    let next = AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let worker = || -> Result<WorkerResult<R>> {
-        let repo = Repository::open(git_dir).with_context(|| format!("cannot open {}", git_dir.display()))?;
-        let (mut results, mut out) = (Vec::new(), Outcome::default());
-        while !failed.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            match each(&repo, item, &mut out) {
-                Ok(r) => results.push((i, r)),
-                Err(e) => {
-                    failed.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
-            }
+/// caches up to 256 MiB of objects and maps packs without limit.
+///
+/// # Safety
+///
+/// These are process-wide libgit2 settings that libgit2 does not synchronise: call this
+/// before any thread uses libgit2 (at the start of a run), never while another thread
+/// may be reading objects. Later calls do nothing.
+pub unsafe fn bound_libgit2_for_bulk_reads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: the caller guarantees no other thread uses libgit2 now, and `ONCE`
+        // makes this the only time the options change.
+        unsafe {
+            let _ = git2::opts::set_cache_max_size(16 * 1024 * 1024);
+            let _ = git2::opts::set_mwindow_mapped_limit(24 * 1024 * 1024);
+            let _ = git2::opts::set_mwindow_size(4 * 1024 * 1024);
         }
-        Ok((results, out))
-    };
-    let parts: Vec<Result<WorkerResult<R>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads.max(1)).map(|_| s.spawn(worker)).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread panicked"))))
-            .collect()
     });
-    let mut all = Vec::with_capacity(items.len());
-    let mut outcome = Outcome::default();
-    for part in parts {
-        let (results, out) = part?;
-        all.extend(results);
-        outcome.merge(out);
-    }
-    all.sort_unstable_by_key(|(i, _)| *i);
-    Ok((all.into_iter().map(|(_, r)| r).collect(), outcome))
 }
 
-fn judge_blob(
-    repo: &Repository,
-    blob: Oid,
-    path: &str,
-    info: &Arc<CommitInfo>,
-    scanner: &Scanner,
-    out: &mut Outcome,
-) -> Result<()> {
-    let change = FileChange { path: path.to_string(), old: None, new: blob };
-    if let Some(chunk) = load_chunk(&mut BlobReader::new(repo, 0)?, &change, Some(info), scanner, out)? {
-        scanner.judge(&chunk, out);
-    }
-    Ok(())
+/// Objects are not re-hashed on read: git does not do so on reads either (`git fsck`
+/// is for that), and hashing every blob read was a third of a large pre-commit's time.
+pub fn skip_hash_verification_on_read() {
+    git2::opts::strict_hash_verification(false);
+}
+
+/// One unit of history work: a blob judged whole once, or a path judged against its
+/// parent in one commit (the index into the batch's commits).
+enum HistoryWork {
+    Whole(Oid, String, usize),
+    Diffed(Touched, usize),
 }
 
 /// A finding whose value stayed in a file through several commits is reported once,

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use crate::chunk::Chunk;
+use crate::change::ChangedFile;
 use crate::engine::{Outcome, Scanner};
 
 /// Judges every file under `paths` (default: the current directory).
@@ -45,9 +45,7 @@ fn scan_stdin(scanner: &Scanner, out: &mut Outcome) {
         out.errors.push(format!("<stdin>: cannot read: {e}"));
         return;
     }
-    if scanner.admit_size("<stdin>", None, bytes.len() as u64, out) && scanner.admit_content(&bytes, out) {
-        scanner.judge(&Chunk::whole("<stdin>", bytes), out);
-    }
+    scanner.judge_text("<stdin>", bytes, out);
 }
 
 /// Judges one file on disk.
@@ -60,15 +58,14 @@ pub fn scan_file(path: &Path, scanner: &Scanner, out: &mut Outcome) {
             return;
         }
     };
+    if !scanner.wants_content(&shown) && !scanner.wants_every_path() {
+        return;
+    }
     if !scanner.admit_size(&shown, None, meta.len(), out) {
         return;
     }
     match std::fs::read(path) {
-        Ok(bytes) => {
-            if scanner.admit_content(&bytes, out) {
-                scanner.judge(&Chunk::whole(shown.as_str(), bytes), out);
-            }
-        }
+        Ok(bytes) => scanner.judge_file(&ChangedFile::whole(shown.as_str(), bytes), out),
         Err(e) => out.errors.push(format!("{shown}: cannot read: {e}")),
     }
 }

@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use git2::{ErrorCode, Oid, Repository, Tree};
 
 use super::index_file::{self, IndexFile};
-use super::{is_regular_file, ChangeSet, FileChange};
+use super::{ChangeSet, Touched};
+use crate::change::FileMode;
 
 /// The index file git would commit: `GIT_INDEX_FILE` when git set it for the hook
 /// (`git commit -a`, `git commit FILE`), else the repository's own.
@@ -145,17 +146,19 @@ impl IndexWalk<'_> {
             } else {
                 let path = self.index.path(entry);
                 let old = match children.remove(rel) {
-                    Some((oid, mode)) if is_regular_file(mode as u32) => Some(oid),
-                    Some(other) => {
-                        self.deleted_child(path, other)?;
+                    Some(dir @ (_, 0o040000)) => {
+                        // A directory became a file: everything below it is deleted.
+                        self.deleted_child(path, dir)?;
                         None
                     }
+                    Some((oid, mode)) => Some((oid, FileMode(mode as u32))),
                     None => None,
                 };
                 let new = Oid::from_bytes(&self.index.oid(entry))?;
                 entries.push((rel.to_vec(), entry.mode, new));
-                if is_regular_file(entry.mode) && old != Some(new) {
-                    self.out.changed.push(FileChange { path: utf8_path(path), old, new });
+                let new_side = Some((new, FileMode(normalise_mode(entry.mode))));
+                if old != new_side {
+                    self.out.touched.push(Touched { path: utf8_path(path), old, new: new_side, renamed_from: None });
                 }
                 i += 1;
             }
@@ -187,10 +190,21 @@ impl IndexWalk<'_> {
                 p.extend_from_slice(e.name_bytes());
                 self.deleted_child(&p, (e.id(), e.filemode()))?;
             }
-        } else if is_regular_file(mode as u32) {
-            self.out.deleted.push((utf8_path(path), oid));
+        } else {
+            let old = Some((oid, FileMode(mode as u32)));
+            self.out.touched.push(Touched { path: utf8_path(path), old, new: None, renamed_from: None });
         }
         Ok(())
+    }
+}
+
+/// The mode a tree records for an index entry's mode.
+fn normalise_mode(mode: u32) -> u32 {
+    match mode & 0o170000 {
+        0o120000 => 0o120000,
+        0o160000 => 0o160000,
+        _ if mode & 0o111 != 0 => 0o100755,
+        _ => 0o100644,
     }
 }
 
@@ -254,14 +268,16 @@ fn parse_raw_diff(raw: &[u8]) -> Result<ChangeSet> {
         let [old_mode, new_mode, old_id, new_id, _status] = parts[..] else {
             anyhow::bail!("unexpected `git diff-index` line `{header}`");
         };
-        let mode = |m: &str| u32::from_str_radix(m, 8).unwrap_or(0);
-        let (old_regular, new_regular) = (is_regular_file(mode(old_mode)), is_regular_file(mode(new_mode)));
-        if new_regular {
-            let old = if old_regular { Some(Oid::from_str(old_id)?) } else { None };
-            out.changed.push(FileChange { path, old, new: Oid::from_str(new_id)? });
-        } else if old_regular {
-            out.deleted.push((path, Oid::from_str(old_id)?));
-        }
+        let side = |mode: &str, id: &str| -> Result<Option<(Oid, FileMode)>> {
+            let mode = u32::from_str_radix(mode, 8).unwrap_or(0);
+            Ok(if mode == 0 { None } else { Some((Oid::from_str(id)?, FileMode(mode))) })
+        };
+        out.touched.push(Touched {
+            path,
+            old: side(old_mode, old_id)?,
+            new: side(new_mode, new_id)?,
+            renamed_from: None,
+        });
     }
     Ok(out)
 }

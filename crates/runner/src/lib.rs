@@ -1,0 +1,421 @@
+//! tollgate's runs: the registry of checks ([`registry`]), and the wiring from a mode
+//! (pre-commit, commit-msg, pre-push, pre-receive, scan, history) to its source, the
+//! checks the policy enables, the report and the exit status. Every binary — the
+//! umbrella `tollgate` and each `tollgate-<check>` — is a thin command line over
+//! [`run_mode`].
+//!
+//! ```no_run
+//! use tollgate_runner::{registry::{Selection, REGISTRY}, run_mode, Mode, Options};
+//!
+//! let status = run_mode(REGISTRY, "tollgate-secrets", Selection::Only("secrets"),
+//!     &Mode::Scan { paths: vec![".".into()] }, &Options::default()).unwrap();
+//! std::process::exit(status.into());
+//! ```
+
+mod error;
+pub mod layers;
+pub mod registry;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use git2::Repository;
+use tollgate_config::Policy;
+use tollgate_core::audit::{AuditLog, AuditRecord};
+use tollgate_core::report::{Format, Report};
+use tollgate_core::source::{commits, files, message, staged};
+use tollgate_core::{ChangeContext, Check, Outcome, Scanner, Suppressions, Workload};
+
+pub use error::RunError;
+pub use layers::{load_policy, policy_layers};
+use registry::{CheckEntry, Selection};
+
+/// Exit statuses of the public interface.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_BLOCKED: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// What a run judges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The staged changes; with FILEs, only those.
+    PreCommit { files: Vec<String> },
+    /// Every commit the remote lacks (git's pre-push protocol on stdin).
+    PrePush { remote: Option<String>, url: Option<String> },
+    /// Server side: `<old> <new> <ref>` lines on stdin.
+    PreReceive,
+    /// The message being written, with the staged change it describes.
+    CommitMsg { file: PathBuf },
+    /// Files and folders on disk; `-` reads stdin.
+    Scan { paths: Vec<String> },
+    /// Every commit reachable from the revisions (default: all refs).
+    History { revs: Vec<String> },
+}
+
+impl Mode {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mode::PreCommit { .. } => "pre-commit",
+            Mode::PrePush { .. } => "pre-push",
+            Mode::PreReceive => "pre-receive",
+            Mode::CommitMsg { .. } => "commit-msg",
+            Mode::Scan { .. } => "scan",
+            Mode::History { .. } => "history",
+        }
+    }
+
+    /// Modes run by git hooks (recorded in the audit log).
+    pub fn is_hook(&self) -> bool {
+        matches!(self, Mode::PreCommit { .. } | Mode::PrePush { .. } | Mode::PreReceive | Mode::CommitMsg { .. })
+    }
+
+    /// Modes that see everything there is (an unused exception means something there).
+    pub fn is_full_scan(&self) -> bool {
+        matches!(self, Mode::Scan { .. } | Mode::History { .. })
+    }
+
+    fn workload(&self) -> Workload {
+        if self.is_full_scan() {
+            Workload::Bulk
+        } else {
+            Workload::Small
+        }
+    }
+}
+
+/// Options every mode takes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// A policy file applied on top of the others.
+    pub config: Option<PathBuf>,
+    /// Fingerprints of accepted findings.
+    pub baseline: Option<PathBuf>,
+    /// Colour in the human report.
+    pub color: bool,
+    /// Ignore `tollgate:allow` markers in code.
+    pub no_inline_allow: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { format: Format::Human, config: None, baseline: None, color: false, no_inline_allow: false }
+    }
+}
+
+/// Runs one mode, prints its report on stdout and returns the exit status.
+pub fn run_mode(
+    registry: &[CheckEntry],
+    tool: &str,
+    selection: Selection,
+    mode: &Mode,
+    options: &Options,
+) -> Result<u8, RunError> {
+    let started = Instant::now();
+    prepare_libgit2(mode);
+    let repo = open_repository(mode)?;
+    let policy = load_policy(registry, repo.as_ref(), options.config.as_deref())?;
+    let scanner = build_scanner(registry, selection, &policy, repo.as_ref(), options, mode.workload())?;
+    let mut judged = judge(mode, repo.as_ref(), &scanner)?;
+    for expired in &policy.expired_allow {
+        let until = expired.expires.map(|d| d.to_string()).unwrap_or_default();
+        let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
+        judged.outcome.warn(&expired.source, None, message);
+    }
+    if mode.is_full_scan() && judged.outcome.errors.is_empty() {
+        judged.outcome.warnings.extend(scanner.unused_allow_warnings());
+    }
+    judged.outcome.sort();
+    if let (Some(repo), true) = (repo.as_ref(), policy.audit_log && mode.is_hook()) {
+        record_audit(repo, mode, &judged);
+    }
+    let report = Report {
+        tool,
+        version: env!("CARGO_PKG_VERSION"),
+        mode: mode.name(),
+        outcome: &judged.outcome,
+        elapsed_ms: started.elapsed().as_millis(),
+        notices: judged.notices,
+    };
+    let color = options.format == Format::Human && options.color && std::io::stdout().is_terminal();
+    let rendered = report.render(options.format, color);
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = stdout.write_all(rendered.as_bytes());
+    let _ = stdout.flush();
+    Ok(exit_status(&judged.outcome))
+}
+
+/// Process-wide libgit2 settings, made once before any repository is opened.
+fn prepare_libgit2(mode: &Mode) {
+    commits::skip_hash_verification_on_read();
+    if mode.is_full_scan() {
+        // SAFETY: called at the start of the run, before this process opens a
+        // repository or starts a thread that uses libgit2.
+        unsafe { commits::bound_libgit2_for_bulk_reads() };
+    }
+}
+
+/// `tollgate baseline create`: judges history (or the working tree) with every
+/// suppression but the baseline itself, and writes the fingerprints found. Returns the
+/// number written.
+pub fn create_baseline(
+    registry: &[CheckEntry],
+    options: &Options,
+    output: &Path,
+    working_tree: bool,
+    revs: &[String],
+) -> Result<usize, RunError> {
+    let mode =
+        if working_tree { Mode::Scan { paths: vec![".".to_string()] } } else { Mode::History { revs: revs.to_vec() } };
+    prepare_libgit2(&mode);
+    let repo = Repository::open_from_env().map_err(|source| RunError::NoRepository { mode: "baseline", source })?;
+    let mut policy = load_policy(registry, Some(&repo), options.config.as_deref())?;
+    policy.baseline = None;
+    let options = Options { baseline: None, ..options.clone() };
+    let scanner = build_scanner(registry, Selection::All, &policy, Some(&repo), &options, Workload::Bulk)?;
+    let output =
+        std::path::absolute(output).map_err(|source| RunError::Read { what: output.display().to_string(), source })?;
+    let source = if working_tree {
+        // Paths in a baseline are repository-relative, as every other mode reports them.
+        let root = repo.workdir().ok_or_else(|| RunError::Usage("a bare repository has no working tree".into()))?;
+        std::env::set_current_dir(root)
+            .map_err(|source| RunError::Read { what: root.display().to_string(), source })?;
+        "working-tree"
+    } else {
+        "history"
+    };
+    let judged = judge(&mode, Some(&repo), &scanner)?;
+    if !judged.outcome.errors.is_empty() {
+        return Err(RunError::Baseline(format!(
+            "could not judge everything, no baseline written:\n  {}",
+            judged.outcome.errors.join("\n  ")
+        )));
+    }
+    let text = tollgate_core::baseline::render(&judged.outcome, source, env!("CARGO_PKG_VERSION"));
+    std::fs::write(&output, text).map_err(|e| RunError::Baseline(format!("cannot write {}: {e}", output.display())))?;
+    Ok(judged.outcome.findings.len())
+}
+
+/// What a mode judged, with what the report and the audit log need besides findings.
+#[derive(Default)]
+pub struct Judged {
+    pub outcome: Outcome,
+    /// The tree a pre-commit run judged.
+    pub tree: Option<git2::Oid>,
+    pub notices: Vec<String>,
+}
+
+/// Runs the mode's source through the scanner, then each check's end-of-run work.
+pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Result<Judged, RunError> {
+    let need_repo = || {
+        repo.ok_or_else(|| RunError::NoRepository {
+            mode: mode.name(),
+            source: git2::Error::from_str("no repository here"),
+        })
+    };
+    let mut judged = Judged::default();
+    match mode {
+        Mode::PreCommit { files } => {
+            let repo = need_repo()?;
+            let staged = staged::staged_changes(repo)?;
+            let mut changes = staged.changes;
+            changes.retain_paths(&repo_relative(repo, files));
+            judged.tree = staged.tree;
+            let context = ChangeContext { commit: None, message: None, paths: changes.path_changes() };
+            tollgate_core::source::judge_changes(repo, &changes, &context, scanner, threads(), &mut judged.outcome)?;
+        }
+        Mode::CommitMsg { file } => {
+            let cleanup = match repo {
+                Some(r) => r.config().map(|c| message::Cleanup::from_config(&c)).unwrap_or_default(),
+                None => git2::Config::open_default().map(|c| message::Cleanup::from_config(&c)).unwrap_or_default(),
+            };
+            let message = message::read_message(file, &cleanup)
+                .map_err(|source| RunError::Read { what: format!("commit message {}", file.display()), source })?;
+            // The staged change the message describes: its paths, for rules on the change
+            // as a whole. Its content was judged by pre-commit.
+            let paths = match repo {
+                Some(r) if !r.is_bare() => staged::staged_changes(r)?.changes.path_changes(),
+                _ => Vec::new(),
+            };
+            let context = ChangeContext { commit: None, message: Some(std::sync::Arc::new(message)), paths };
+            scanner.judge_change(&context, &mut judged.outcome);
+        }
+        Mode::PrePush { remote, .. } => {
+            let repo = need_repo()?;
+            let remote = std::env::var("PRE_COMMIT_REMOTE_NAME").ok().or_else(|| remote.clone());
+            let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            let updates = match commits::framework_push_range(repo, env)? {
+                Some(updates) => updates,
+                None => commits::parse_pre_push(&read_stdin()?)?,
+            };
+            let known = commits::tracking_globs(repo, remote.as_deref());
+            let list = commits::commits_to_judge(repo, &updates, &known)?;
+            judged.notices = unchecked_notice(repo, &list);
+            commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
+        }
+        Mode::PreReceive => {
+            let repo = need_repo()?;
+            let updates = commits::parse_pre_receive(&read_stdin()?)?;
+            // Before the refs move, every ref is what the server already has.
+            let list = commits::commits_to_judge(repo, &updates, &["refs/*".to_string()])?;
+            commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
+        }
+        Mode::History { revs } => {
+            let repo = need_repo()?;
+            let list = commits::history_commits(repo, revs)?;
+            let progress = commits::Progress::default();
+            let done = std::sync::atomic::AtomicBool::new(false);
+            judged.outcome = std::thread::scope(|s| {
+                if std::io::stderr().is_terminal() {
+                    s.spawn(|| show_progress(&progress, list.len(), &done));
+                }
+                let result = commits::judge_history(repo.path(), &list, scanner, threads(), &progress);
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                result
+            })?;
+            judged.outcome.commit_ids = list.iter().map(|c| c.to_string()).collect();
+        }
+        Mode::Scan { paths } => judged.outcome = files::scan_paths(paths, scanner, threads()),
+    }
+    scanner.finish(&mut judged.outcome);
+    Ok(judged)
+}
+
+fn read_stdin() -> Result<String, RunError> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+        .map_err(|source| RunError::Read { what: "the ref updates on stdin".into(), source })?;
+    Ok(input)
+}
+
+/// Names the commits of a push that no pre-commit run checked (see
+/// [`AuditLog::unchecked_commits`]); they are judged all the same.
+fn unchecked_notice(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
+    const SHOWN: usize = 10;
+    let unchecked = AuditLog::in_git_dir(repo.commondir()).unchecked_commits(repo, list);
+    if unchecked.is_empty() {
+        return Vec::new();
+    }
+    let mut notices = vec![format!(
+        "{} of {} commit(s) in this push were not checked by tollgate when they were made \
+         (committed with --no-verify, or before tollgate was installed); they are judged now:",
+        unchecked.len(),
+        list.len()
+    )];
+    notices.extend(unchecked.iter().take(SHOWN).map(|c| format!("  {c}")));
+    if unchecked.len() > SHOWN {
+        notices.push(format!("  … and {} more", unchecked.len() - SHOWN));
+    }
+    notices
+}
+
+fn record_audit(repo: &Repository, mode: &Mode, judged: &Judged) {
+    let root = repo.workdir().unwrap_or_else(|| repo.path());
+    let mut record = AuditRecord::of(mode.name(), root, &judged.outcome, env!("CARGO_PKG_VERSION"));
+    record.tree = judged.tree.map(|t| t.to_string());
+    let log = AuditLog::in_git_dir(repo.commondir());
+    if let Err(e) = log.append(&record) {
+        eprintln!("tollgate: warning: cannot write the audit log {}: {e}", log.path().display());
+    }
+}
+
+fn show_progress(progress: &commits::Progress, commits: usize, done: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut stderr = std::io::stderr();
+    while !done.load(Relaxed) {
+        let (c, b, t) = (
+            progress.commits_done.load(Relaxed),
+            progress.blobs_done.load(Relaxed),
+            progress.blobs_total.load(Relaxed),
+        );
+        let _ = write!(stderr, "\rhistory: commits {c}/{commits}, blobs judged {b}/{t}    ");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = write!(stderr, "\r\x1b[2K");
+}
+
+/// 2 when something could not be judged (fail closed), 1 when a finding blocks, else 0.
+pub fn exit_status(outcome: &Outcome) -> u8 {
+    if !outcome.errors.is_empty() {
+        EXIT_ERROR
+    } else if outcome.blocks() {
+        EXIT_BLOCKED
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// The repository the mode works on: required for git modes, optional for scan and
+/// commit-msg (its `.tollgate.toml` applies when there is one).
+fn open_repository(mode: &Mode) -> Result<Option<Repository>, RunError> {
+    match Repository::open_from_env() {
+        Ok(r) => Ok(Some(r)),
+        Err(e) => match mode {
+            Mode::Scan { .. } | Mode::CommitMsg { .. } => Ok(None),
+            _ => Err(RunError::NoRepository { mode: mode.name(), source: e }),
+        },
+    }
+}
+
+/// The checks `selection` names that the policy enables, prepared for `workload`, with
+/// the policy's suppressions and limits.
+pub fn build_scanner(
+    registry: &[CheckEntry],
+    selection: Selection,
+    policy: &Policy,
+    repo: Option<&Repository>,
+    options: &Options,
+    workload: Workload,
+) -> Result<Scanner, RunError> {
+    let mut checks: Vec<Box<dyn Check>> = Vec::new();
+    for entry in registry {
+        let selected = match selection {
+            Selection::All => policy.check_enabled(entry.name),
+            Selection::Only(name) => entry.name == name,
+        };
+        if selected {
+            checks
+                .push((entry.build)(policy, workload).map_err(|source| RunError::Check { check: entry.name, source })?);
+        }
+    }
+    let baseline_path = options.baseline.clone().or_else(|| {
+        let rel = policy.baseline.as_ref()?;
+        Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
+    });
+    let baseline = match baseline_path {
+        Some(p) => tollgate_core::baseline::load(&p).map_err(|e| RunError::Baseline(format!("{e:#}")))?,
+        None => Default::default(),
+    };
+    let inline = policy.inline_allow && !options.no_inline_allow;
+    let suppressions = Suppressions::new(inline, &policy.allow, baseline)
+        .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?;
+    Ok(Scanner::new(checks, suppressions, policy.max_file_bytes))
+}
+
+/// FILE arguments are relative to the current directory; the index is relative to the
+/// repository root.
+fn repo_relative(repo: &Repository, files: &[String]) -> Vec<String> {
+    let cwd = std::env::current_dir().ok();
+    let prefix = match (repo.workdir(), cwd.as_deref()) {
+        (Some(w), Some(c)) => {
+            c.strip_prefix(w.canonicalize().unwrap_or_else(|_| w.to_path_buf())).ok().map(Path::to_path_buf)
+        }
+        _ => None,
+    };
+    files
+        .iter()
+        .map(|f| {
+            let f = f.strip_prefix("./").unwrap_or(f);
+            match &prefix {
+                Some(p) if !p.as_os_str().is_empty() => p.join(f).to_string_lossy().replace('\\', "/"),
+                _ => f.to_string(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! The one list of checks. A check is one crate, one row here and a one-line `main`
+//! (`src/bin/tollgate-<name>.rs`); the umbrella `tollgate`, `doctor`, the policy
+//! loader's sections and `.pre-commit-hooks.yaml` all follow this list (a test fails
+//! when they disagree).
+
+use tollgate_config::Policy;
+use tollgate_core::{Check, Workload};
+
+/// Why a check could not be prepared (its policy section or rules are invalid).
+pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Prepares a check for a policy and a workload.
+pub type BuildCheck = fn(&Policy, Workload) -> Result<Box<dyn Check>, BuildError>;
+
+/// One row of the registry.
+#[derive(Clone, Copy)]
+pub struct CheckEntry {
+    /// The name reports use, and the policy section the check owns (`[secrets]`).
+    pub name: &'static str,
+    /// The hook binary that runs it alone.
+    pub binary: &'static str,
+    /// One line for `--help` and `doctor`.
+    pub about: &'static str,
+    /// Prepares the check for a policy and a workload.
+    pub build: BuildCheck,
+}
+
+impl std::fmt::Debug for CheckEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckEntry").field("name", &self.name).field("binary", &self.binary).finish()
+    }
+}
+
+/// Every check tollgate has.
+pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
+    name: "secrets",
+    binary: "tollgate-secrets",
+    about: "Stops hardcoded credentials before they leave the machine",
+    build: |policy, workload| Ok(Box::new(tollgate_secrets::SecretsCheck::for_workload(policy, workload)?)),
+}];
+
+/// The policy sections a registry's checks own.
+pub fn sections(registry: &[CheckEntry]) -> Vec<&'static str> {
+    registry.iter().map(|c| c.name).collect()
+}
+
+/// The entry named `name`.
+pub fn find(registry: &[CheckEntry], name: &str) -> Option<CheckEntry> {
+    registry.iter().find(|c| c.name == name).copied()
+}
+
+/// Which checks a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// The umbrella `tollgate`: every check the policy enables.
+    All,
+    /// A `tollgate-<name>` binary: that check alone (even when the policy disables it
+    /// for the umbrella, running its binary by name runs it).
+    Only(&'static str),
+}
