@@ -117,7 +117,7 @@ pub fn run_mode(
     let repo = open_repository(mode)?;
     let policy = load_policy(registry, repo.as_ref(), options.config.as_deref())?;
     let scanner = build_scanner(registry, selection, &policy, repo.as_ref(), options, mode.workload())?;
-    let mut judged = judge(mode, repo.as_ref(), &scanner)?;
+    let mut judged = judge(mode, repo.as_ref(), &scanner, &mut std::io::stdin().lock())?;
     for expired in &policy.expired_allow {
         let until = expired.expires.map(|d| d.to_string()).unwrap_or_default();
         let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
@@ -186,7 +186,7 @@ pub fn create_baseline(
     } else {
         "history"
     };
-    let judged = judge(&mode, Some(&repo), &scanner)?;
+    let judged = judge(&mode, Some(&repo), &scanner, &mut std::io::empty())?;
     if !judged.outcome.errors.is_empty() {
         return Err(RunError::Baseline(format!(
             "could not judge everything, no baseline written:\n  {}",
@@ -208,7 +208,14 @@ pub struct Judged {
 }
 
 /// Runs the mode's source through the scanner, then each check's end-of-run work.
-pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Result<Judged, RunError> {
+/// `input` is what git writes on the hook's stdin (the ref updates of pre-push and
+/// pre-receive).
+pub fn judge(
+    mode: &Mode,
+    repo: Option<&Repository>,
+    scanner: &Scanner,
+    input: &mut dyn std::io::Read,
+) -> Result<Judged, RunError> {
     let need_repo = || {
         repo.ok_or_else(|| RunError::NoRepository {
             mode: mode.name(),
@@ -248,7 +255,7 @@ pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Resul
             let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
             let updates = match commits::framework_push_range(repo, env)? {
                 Some(updates) => updates,
-                None => commits::parse_pre_push(&read_stdin()?)?,
+                None => commits::parse_pre_push(&read_input(input)?)?,
             };
             let known = commits::tracking_globs(repo, remote.as_deref());
             let list = commits::commits_to_judge(repo, &updates, &known)?;
@@ -257,7 +264,7 @@ pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Resul
         }
         Mode::PreReceive => {
             let repo = need_repo()?;
-            let updates = commits::parse_pre_receive(&read_stdin()?)?;
+            let updates = commits::parse_pre_receive(&read_input(input)?)?;
             // Before the refs move, every ref is what the server already has.
             let list = commits::commits_to_judge(repo, &updates, &["refs/*".to_string()])?;
             commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
@@ -277,17 +284,29 @@ pub fn judge(mode: &Mode, repo: Option<&Repository>, scanner: &Scanner) -> Resul
             })?;
             judged.outcome.commit_ids = list.iter().map(|c| c.to_string()).collect();
         }
-        Mode::Scan { paths } => judged.outcome = files::scan_paths(paths, scanner, threads()),
+        Mode::Scan { paths } => {
+            if paths.iter().any(|p| p == "-") {
+                let mut bytes = Vec::new();
+                input.read_to_end(&mut bytes).map_err(|source| RunError::Read { what: "stdin".into(), source })?;
+                scanner.judge_text("<stdin>", bytes, &mut judged.outcome);
+            }
+            let on_disk: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
+            // No path at all means the current directory; only `-` means only stdin.
+            if !on_disk.is_empty() || paths.is_empty() {
+                judged.outcome.merge(files::scan_paths(&on_disk, scanner, threads()));
+            }
+        }
     }
     scanner.finish(&mut judged.outcome);
     Ok(judged)
 }
 
-fn read_stdin() -> Result<String, RunError> {
-    let mut input = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+fn read_input(input: &mut dyn std::io::Read) -> Result<String, RunError> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
         .map_err(|source| RunError::Read { what: "the ref updates on stdin".into(), source })?;
-    Ok(input)
+    Ok(text)
 }
 
 /// Names the commits of a push that no pre-commit run checked (see

@@ -1,8 +1,7 @@
 //! Files as they are on disk (scan mode): folders walked in parallel with `.gitignore`
-//! honoured, hidden files included (that is where `.env` lives), `.git` skipped; `-`
-//! reads stdin.
+//! honoured, hidden files included (that is where `.env` lives), `.git` skipped. (`-`,
+//! stdin, is read by the mode wiring.)
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -14,14 +13,7 @@ use crate::engine::{Outcome, Scanner};
 /// Judges every file under `paths` (default: the current directory).
 pub fn scan_paths(paths: &[String], scanner: &Scanner, threads: usize) -> Outcome {
     let mut out = Outcome::default();
-    let (stdin, on_disk): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| p.as_str() == "-");
-    if !stdin.is_empty() {
-        scan_stdin(scanner, &mut out);
-    }
-    let roots: Vec<&str> = if paths.is_empty() { vec!["."] } else { on_disk.iter().map(|s| s.as_str()).collect() };
-    if roots.is_empty() {
-        return out;
-    }
+    let roots: Vec<&str> = if paths.is_empty() { vec!["."] } else { paths.iter().map(|s| s.as_str()).collect() };
     for root in &roots {
         if std::fs::symlink_metadata(root).is_err() {
             out.errors.push(format!("{root}: no such file or directory"));
@@ -37,15 +29,6 @@ pub fn scan_paths(paths: &[String], scanner: &Scanner, threads: usize) -> Outcom
     builder.build_parallel().visit(&mut visitors);
     out.merge(shared.into_inner().unwrap_or_else(|e| e.into_inner()));
     out
-}
-
-fn scan_stdin(scanner: &Scanner, out: &mut Outcome) {
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-        out.errors.push(format!("<stdin>: cannot read: {e}"));
-        return;
-    }
-    scanner.judge_text("<stdin>", bytes, out);
 }
 
 /// Judges one file on disk.
