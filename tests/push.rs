@@ -385,3 +385,23 @@ fn malformed_push_input_exits_2_with_its_position() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("<stdin>:1:17"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_key_in_a_commit_message_blocks_the_push_and_history() {
+    let (repo, remote) = repo_with_remote();
+    repo.write("README.md", "hi\n");
+    repo.commit_all("init");
+    repo.write("notes.txt", "nothing here\n");
+    let leaky = repo.commit_all(&format!("Try the deploy\n\nused {} for the test run\n", aws_key()));
+    let out = push(&repo, &["origin", "main"]);
+    assert!(!out.status.success(), "push went through: {}", output(&out));
+    let all = output(&out);
+    assert!(all.contains("(commit message)"), "{all}");
+    assert!(all.contains(&leaky[..12]), "{all}");
+    assert_no_secret(&out, &aws_key());
+    assert!(!remote_has(&remote, "refs/heads/main"));
+    let report = json(&repo.run("tollgate-secrets", &["history", "--format", "json"]));
+    let finding = &report["findings"][0];
+    assert_eq!(finding["path"], "(commit message)");
+    assert_eq!(finding["commit"], leaky.as_str());
+}
