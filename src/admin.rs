@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use git2::Repository;
 use tollgate_agent::{Answer, BoxError, Decision};
+use tollgate_config::LayerSource;
 use tollgate_core::Scanner;
 use tollgate_install::{Environment, Request, Scope};
-use tollgate_config::LayerSource;
 
 use crate::cli::{CommonArgs, HookName, InstallArgs, Mode};
 use crate::run::{self, Checks, EXIT_BLOCKED, EXIT_CLEAN};
@@ -94,6 +94,7 @@ pub fn doctor(common: &CommonArgs) -> Result<ExitCode> {
         let (kind, path) = match layer {
             LayerSource::Organisation(p) => ("organisation (tollgate.policy or TOLLGATE_POLICY)", p),
             LayerSource::Repository(p) => ("repository", p),
+            LayerSource::Personal(p) => ("personal", p),
             LayerSource::CommandLine(p) => ("--config", p),
         };
         out.push_str(&format!("              then {kind}: {}\n", path.display()));

@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use git2::Repository;
+use tollgate_config::{LayerSource, Policy};
 use tollgate_core::audit::{AuditLog, AuditRecord};
 use tollgate_core::report::{Format, Report};
 use tollgate_core::source::{commits, files, staged};
 use tollgate_core::{Check, Chunk, Outcome, Scanner, Suppressions, Workload};
-use tollgate_config::{LayerSource, Policy};
 use tollgate_secrets::SecretsCheck;
 
 use crate::cli::{CommonArgs, Mode};
@@ -278,15 +278,24 @@ pub fn policy_layers(repo: Option<&Repository>, explicit: Option<&Path>) -> Resu
             layers.push(LayerSource::Repository(file));
         }
     }
+    if let Some(repo) = repo {
+        let file = repo.commondir().join("tollgate").join("policy.toml");
+        if file.is_file() {
+            layers.push(LayerSource::Personal(file));
+        }
+    }
     if let Some(p) = explicit {
         layers.push(LayerSource::CommandLine(p.to_path_buf()));
     }
     Ok(layers)
 }
 
+/// The policy sections of the checks this binary knows.
+pub const CHECK_SECTIONS: &[&str] = &["secrets"];
+
 pub fn load_policy(repo: Option<&Repository>, explicit: Option<&Path>) -> Result<Policy> {
     let layers = policy_layers(repo, explicit)?;
-    Ok(Policy::load(layers)?)
+    Ok(Policy::load(layers, CHECK_SECTIONS)?)
 }
 
 /// The checks a binary runs, with the policy's suppressions and limits, prepared for
@@ -310,6 +319,8 @@ pub fn build_scanner_for(
     workload: Workload,
 ) -> Result<Scanner> {
     let list: Vec<Box<dyn Check>> = match checks {
+        // `[secrets] enabled = false` switches the check off.
+        Checks::Secrets | Checks::All if !policy.check_enabled("secrets") => Vec::new(),
         Checks::Secrets | Checks::All => vec![Box::new(SecretsCheck::for_workload(policy, workload)?)],
     };
     let baseline_path = common.baseline.clone().or_else(|| {
