@@ -112,7 +112,8 @@ impl Default for Policy {
     }
 }
 
-/// What one file contributes, once it has parsed.
+/// What one file contributes.
+#[derive(Default)]
 struct LayerContents {
     settings: Settings,
     allow: Vec<AllowEntry>,
@@ -126,6 +127,22 @@ impl Policy {
     /// error. A missing file is an error: callers pass only files that exist or were
     /// named explicitly. Every error of every file is returned.
     pub fn load(layers: Vec<LayerSource>, sections: &[&str]) -> Result<Policy, ConfigErrors> {
+        let (policy, errors) = Policy::load_partial(layers, sections);
+        errors.into_result(policy)
+    }
+
+    /// As [`Policy::load`], from text in memory (tests, and policy read from the git
+    /// index). Files are named by their layer's path.
+    pub fn from_texts(layers: Vec<(LayerSource, String)>, sections: &[&str]) -> Result<Policy, ConfigErrors> {
+        let (policy, errors) = Policy::from_texts_partial(layers, sections);
+        errors.into_result(policy)
+    }
+
+    /// As [`Policy::load`], but also returns the policy as far as it could be read
+    /// (a file that does not parse contributes nothing; a wrong value is left out),
+    /// so that the checks can validate their sections too and every error of the
+    /// policy is reported in one run. Never run checks with a policy that has errors.
+    pub fn load_partial(layers: Vec<LayerSource>, sections: &[&str]) -> (Policy, ConfigErrors) {
         let mut errors = ConfigErrors::default();
         let mut texts = Vec::with_capacity(layers.len());
         for layer in layers {
@@ -134,30 +151,24 @@ impl Policy {
                 Err(e) => errors.push(ConfigError::io(layer.path(), &e)),
             }
         }
-        match Policy::from_texts(texts, sections) {
-            Ok(policy) => errors.into_result(policy),
-            Err(more) => {
-                errors.extend(more);
-                Err(errors)
-            }
-        }
+        let (policy, more) = Policy::from_texts_partial(texts, sections);
+        errors.extend(more);
+        (policy, errors)
     }
 
-    /// As [`Policy::load`], from text in memory (tests, and policy read from the git
-    /// index). Files are named by their layer's path.
-    pub fn from_texts(layers: Vec<(LayerSource, String)>, sections: &[&str]) -> Result<Policy, ConfigErrors> {
+    /// As [`Policy::load_partial`], from text in memory.
+    pub fn from_texts_partial(layers: Vec<(LayerSource, String)>, sections: &[&str]) -> (Policy, ConfigErrors) {
         let mut policy = Policy::default();
         let mut errors = ConfigErrors::default();
         let today = today();
         for (layer, text) in layers {
             let source = Source::new(&layer.path().display().to_string(), &text);
-            match parse_layer(&source, sections) {
-                Ok(contents) => policy.apply(contents, today),
-                Err(e) => errors.extend(e),
-            }
+            let (contents, layer_errors) = parse_layer(&source, sections);
+            policy.apply(contents, today);
+            errors.extend(layer_errors);
             policy.layers.push(layer);
         }
-        errors.into_result(policy)
+        (policy, errors)
     }
 
     /// The layers of one check's section, in order of application (empty if no layer
@@ -203,12 +214,15 @@ impl Policy {
 }
 
 /// Parses one file: the shared sections are deserialised here, check sections are
-/// kept for their checks. Every error of the file is collected.
-fn parse_layer(source: &Source, sections: &[&str]) -> Result<LayerContents, ConfigErrors> {
-    let doc = source.parse_document()?;
+/// kept for their checks. Every error of the file is collected; what could be read
+/// is returned all the same.
+fn parse_layer(source: &Source, sections: &[&str]) -> (LayerContents, ConfigErrors) {
+    let doc = match source.parse_document() {
+        Ok(doc) => doc,
+        Err(errors) => return (LayerContents::default(), errors),
+    };
     let mut errors = Vec::new();
-    let mut contents =
-        LayerContents { settings: Settings::default(), allow: Vec::new(), sections: Vec::new(), enabled: Vec::new() };
+    let mut contents = LayerContents::default();
     for (key, value) in doc.get_ref().iter() {
         match key.get_ref().as_ref() {
             "settings" => {
@@ -254,7 +268,7 @@ fn parse_layer(source: &Source, sections: &[&str]) -> Result<LayerContents, Conf
             }
         }
     }
-    de::sorted(errors).into_result(contents)
+    (contents, de::sorted(errors))
 }
 
 #[cfg(test)]
@@ -377,6 +391,17 @@ mod tests {
         let err = layer.parse_each::<Item>("item").unwrap_err();
         assert_eq!(err.len(), 3, "{err}");
         assert_eq!(layer.error_at(10..11, "here").line, 2);
+    }
+
+    #[test]
+    fn a_partial_policy_keeps_what_could_be_read() {
+        let text = "[settings]\nmax_line_bytes = \"x\"\naudit_log = false\n\n[secrets]\ndisable = []\n";
+        let (policy, errors) = Policy::from_texts_partial(vec![repo(text)], &["secrets"]);
+        assert_eq!(errors.len(), 1, "{errors}");
+        assert!(!policy.audit_log);
+        assert_eq!(policy.section("secrets").len(), 1);
+        let (policy, errors) = Policy::from_texts_partial(vec![repo("[secrets\n")], &["secrets"]);
+        assert_eq!((errors.len(), policy.layers.len(), policy.section("secrets").len()), (1, 1, 0));
     }
 
     #[test]

@@ -71,6 +71,9 @@ impl AllowEntry {
     ) -> (Option<AllowEntry>, Vec<ConfigError>) {
         let (raw, mut errors) = source.deserialize::<AllowTable>(table);
         let Some(raw) = raw else { return (None, errors) };
+        // A key with a wrong value was left out: the entry may lack a target only
+        // because of it.
+        let complete = errors.is_empty();
         let before = errors.len();
         let header = table.span();
         if let Some(glob) = &raw.path {
@@ -88,7 +91,7 @@ impl AllowEntry {
                 ));
             }
         }
-        if raw.path.is_none() && raw.rule.is_none() && raw.fingerprint.is_none() {
+        if complete && raw.path.is_none() && raw.rule.is_none() && raw.fingerprint.is_none() {
             let message = match &raw.check {
                 Some(check) => format!(
                     "an [[allow]] entry with only `check` would silence the whole `{}` check; name a `path`, `rule` \
