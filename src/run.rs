@@ -295,7 +295,16 @@ pub const CHECK_SECTIONS: &[&str] = &["secrets"];
 
 pub fn load_policy(repo: Option<&Repository>, explicit: Option<&Path>) -> Result<Policy> {
     let layers = policy_layers(repo, explicit)?;
-    Ok(Policy::load(layers, CHECK_SECTIONS)?)
+    let (policy, mut errors) = Policy::load_partial(layers, CHECK_SECTIONS);
+    if !errors.is_empty() {
+        // The checks' sections too: every mistake of the policy in one run.
+        if let Err(more) = tollgate_secrets::SecretsConfig::from_policy(&policy) {
+            errors.extend(more);
+            errors.sort();
+        }
+        return Err(errors.into());
+    }
+    Ok(policy)
 }
 
 /// The checks a binary runs, with the policy's suppressions and limits, prepared for

@@ -81,6 +81,18 @@ impl ConfigErrors {
         self.0.extend(errors);
     }
 
+    /// Orders errors by file (in the order files first appear, which is the order of
+    /// the layers) then by position, once errors from several readers are merged.
+    pub fn sort(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for e in &self.0 {
+            if !files.contains(&e.file) {
+                files.push(e.file.clone());
+            }
+        }
+        self.0.sort_by_key(|e| (files.iter().position(|f| *f == e.file), e.line, e.column));
+    }
+
     /// `Ok(value)` when no error was collected.
     pub fn into_result<T>(self, value: T) -> Result<T, ConfigErrors> {
         if self.0.is_empty() {
@@ -165,5 +177,15 @@ mod tests {
         assert_eq!(errors.to_string(), "p.toml:2:1: first\nq.toml: unreadable");
         assert_eq!(errors.first().map(|e| e.line), Some(2));
         assert_eq!(errors.iter().count(), 2);
+    }
+
+    #[test]
+    fn merged_errors_sort_by_file_then_position() {
+        let at = |file: &str, offset: usize| ConfigError::at(file, "a\nb\nc\n", offset, "m");
+        let mut errors = ConfigErrors(vec![at("org", 4), at("repo", 2), at("org", 0), at("repo", 0)]);
+        errors.sort();
+        let order: Vec<(String, usize)> = errors.iter().map(|e| (e.file.clone(), e.line)).collect();
+        let expected = [("org", 1), ("org", 3), ("repo", 1), ("repo", 2)];
+        assert_eq!(order, expected.map(|(f, l)| (f.to_string(), l)));
     }
 }
