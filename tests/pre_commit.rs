@@ -396,6 +396,21 @@ fn a_personal_policy_applies_after_the_repository_and_can_switch_a_check_off() {
 }
 
 #[test]
+fn an_allow_entry_may_name_the_check_it_is_for() {
+    let repo = Repo::new();
+    repo.write("a.py", format!("k = \"{}\"\n", aws_key()));
+    repo.git(&["add", "a.py"]);
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"secrets\"\nreason = \"fixture\"\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A check this binary does not run cannot be named.
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"deps\"\nreason = \"vendored\"\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(".tollgate.toml:3:9: unknown check `deps`"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn custom_rules_and_disabled_rules_apply() {
     let repo = Repo::new();
     repo.write(

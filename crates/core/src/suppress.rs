@@ -35,6 +35,7 @@ impl SuppressedBy {
 }
 
 struct CompiledAllow {
+    check: Option<String>,
     path: Option<GlobMatcher>,
     rule: Option<String>,
     fingerprint: Option<String>,
@@ -56,6 +57,7 @@ impl Suppressions {
             .iter()
             .map(|a| {
                 Ok(CompiledAllow {
+                    check: a.check.clone(),
                     path: a.path.as_deref().map(|p| Glob::new(p).map(|g| g.compile_matcher())).transpose()?,
                     rule: a.rule.clone(),
                     fingerprint: a.fingerprint.clone(),
@@ -82,7 +84,8 @@ impl Suppressions {
 
 impl CompiledAllow {
     fn matches(&self, f: &Finding) -> bool {
-        self.path.as_ref().is_none_or(|g| g.is_match(&*f.path))
+        self.check.as_deref().is_none_or(|c| c == f.check)
+            && self.path.as_ref().is_none_or(|g| g.is_match(&*f.path))
             && self.rule.as_deref().is_none_or(|r| r == &*f.rule)
             && self.fingerprint.as_deref().is_none_or(|fp| fp == f.fingerprint)
     }
