@@ -106,6 +106,7 @@ pub fn doctor(common: &CommonArgs) -> Result<u8> {
         let (kind, path) = match layer {
             LayerSource::Organisation(p) => ("organisation (tollgate.policy or TOLLGATE_POLICY)", p),
             LayerSource::Repository(p) => ("repository", p),
+            LayerSource::Personal(p) => ("personal", p),
             LayerSource::CommandLine(p) => ("--config", p),
         };
         out.push_str(&format!("              then {kind}: {}\n", path.display()));

@@ -366,6 +366,51 @@ fn a_malformed_policy_exits_2_naming_line_and_column() {
 }
 
 #[test]
+fn every_error_of_the_policy_is_reported_in_one_run() {
+    let repo = Repo::new();
+    repo.write(".tollgate.toml", "[settings]\naudit_log = \"yes\"\n\n[secrets]\ndisable = [\"no-such-rule\"]\n");
+    repo.write("a.py", "x = 1\n");
+    repo.git(&["add", "."]);
+    let out = repo.run("tollgate-secrets", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    let shared = err.find(".tollgate.toml:2:13").unwrap_or_else(|| panic!("{err}"));
+    let secrets = err.find(".tollgate.toml:5:12").unwrap_or_else(|| panic!("{err}"));
+    assert!(shared < secrets, "{err}");
+}
+
+#[test]
+fn a_personal_policy_applies_after_the_repository_and_can_switch_a_check_off() {
+    let repo = Repo::new();
+    repo.write(".tollgate.toml", "[secrets]\nenabled = true\n");
+    repo.write(".git/tollgate/policy.toml", "[secrets]\nenabled = false\n");
+    repo.write("a.py", format!("k = \"{}\"\n", aws_key()));
+    repo.git(&["add", "a.py"]);
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(rules(&json(&out)).is_empty());
+    repo.write(".git/tollgate/policy.toml", "[secrets.severity]\naws-access-key-id = \"warn\"\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(rules(&json(&out)), vec!["aws-access-key-id"]);
+}
+
+#[test]
+fn an_allow_entry_may_name_the_check_it_is_for() {
+    let repo = Repo::new();
+    repo.write("a.py", format!("k = \"{}\"\n", aws_key()));
+    repo.git(&["add", "a.py"]);
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"secrets\"\nreason = \"fixture\"\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A check this binary does not run cannot be named.
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"deps\"\nreason = \"vendored\"\n");
+    let out = repo.run("tollgate-secrets", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(".tollgate.toml:3:9: unknown check `deps`"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn custom_rules_and_disabled_rules_apply() {
     let repo = Repo::new();
     repo.write(

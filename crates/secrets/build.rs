@@ -29,7 +29,7 @@ fn main() {
         let _ = writeln!(packs, "    ({name:?}, include_str!({:?})),", path.display().to_string());
         let text = std::fs::read_to_string(f).expect("read pack");
         let shown = format!("policies/secrets/{name}");
-        let pack = RulePack::parse(&shown, &text).unwrap_or_else(|e| panic!("{e}"));
+        let pack = RulePack::parse(&shown, &text).unwrap_or_else(|e| panic!("\n{e}"));
         for r in pack.rule {
             let id = r.id.get_ref().clone();
             if ids.contains(&id) {
@@ -41,16 +41,16 @@ fn main() {
                  entropy: {:?}, validator: {:?}, severity: Severity::{:?}, generic: {}, window: {:?}, \
                  skip_placeholders: {}, paths: &{:?} }},",
                 r.description,
-                r.keywords,
+                r.keyword_list(),
                 r.regex.get_ref(),
-                r.secret_group,
+                r.secret_group.get_ref(),
                 r.entropy,
                 r.validator.as_ref().map(|v| v.get_ref().clone()),
                 r.severity,
                 r.generic,
                 r.window,
                 r.skip_placeholders,
-                r.paths,
+                r.path_list(),
             );
             ids.push(id);
         }

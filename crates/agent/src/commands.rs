@@ -3,7 +3,7 @@
 
 use regex::Regex;
 use serde::Deserialize;
-use tollgate_config::PolicyError;
+use tollgate_config::ConfigError;
 
 use crate::shell;
 
@@ -38,19 +38,19 @@ pub struct CommandPatterns {
 
 impl CommandPatterns {
     /// The built-in patterns.
-    pub fn builtin() -> Result<CommandPatterns, PolicyError> {
+    pub fn builtin() -> Result<CommandPatterns, ConfigError> {
         CommandPatterns::parse(BUILTIN_FILE, BUILTIN)
     }
 
     /// Patterns from TOML text. Every pattern needs examples and negative examples, and
     /// a regex that compiles; errors name the file, line and column.
-    pub fn parse(file: &str, text: &str) -> Result<CommandPatterns, PolicyError> {
-        let parsed: PatternFile = toml::from_str(text).map_err(|e| PolicyError::from_toml(file, text, &e))?;
+    pub fn parse(file: &str, text: &str) -> Result<CommandPatterns, ConfigError> {
+        let parsed: PatternFile = toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
         let mut patterns = Vec::new();
         for def in parsed.pattern {
             let at = |message: String| {
                 let offset = text.find(&format!("id = \"{}\"", def.id)).unwrap_or(0);
-                PolicyError::at(file, text, offset, message)
+                ConfigError::at(file, text, offset, message)
             };
             if def.examples.is_empty() || def.negative_examples.is_empty() {
                 return Err(at(format!("pattern `{}` needs examples and negative_examples", def.id)));

@@ -71,7 +71,7 @@ pub enum AgentError {
     #[error("the policy does not load: {0}")]
     Policy(String),
     #[error("the command patterns do not load: {0}")]
-    Commands(#[from] tollgate_config::PolicyError),
+    Commands(#[from] tollgate_config::ConfigError),
     #[error("could not judge: {0}")]
     Judge(String),
 }

@@ -1,20 +1,15 @@
-use serde::{Deserialize, Deserializer};
+//! The shared parts of the policy schema: `[settings]`, `[[allow]]`, severities and the
+//! keyword-plus-regex rule that pattern checks share. Each check's own section is
+//! described by the check (see [`crate::SectionLayer`]).
 
-use crate::{Date, PolicyError};
+use std::ops::Range;
+
+use serde::Deserialize;
+
+use crate::de::{self, Source};
+use crate::{ConfigError, ConfigErrors, Date};
 
 pub use toml::Spanned;
-
-/// One policy file (`.tollgate.toml`, an organisation file, or `--config FILE`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyFile {
-    #[serde(default)]
-    pub settings: Settings,
-    #[serde(default)]
-    pub allow: Vec<AllowEntry>,
-    #[serde(default)]
-    pub secrets: SecretsSection,
-}
 
 /// `[settings]`: knobs shared by every check.
 #[derive(Debug, Default, Deserialize)]
@@ -34,37 +29,96 @@ pub struct Settings {
 }
 
 /// `[[allow]]`: an exception. Every field given must match; a reason is required.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllowEntry {
     /// A glob over repository-relative paths (`tests/fixtures/**`).
     pub path: Option<String>,
-    /// A check (`secrets`, `policy`, `deps`).
-    pub check: Option<String>,
     /// A rule id.
     pub rule: Option<String>,
     /// A finding's fingerprint, as reports print it.
     pub fingerprint: Option<String>,
+    /// The check the exception is limited to (`secrets`); any check when absent.
+    pub check: Option<String>,
     /// Why the exception exists; shown by `tollgate doctor`.
     pub reason: String,
     /// After this date the entry stops applying.
-    #[serde(default, deserialize_with = "date_opt")]
     pub expires: Option<Date>,
-    /// The policy file the entry came from (set when it is loaded).
-    #[serde(skip)]
+    /// The policy file the entry came from.
     pub source: String,
+    /// `file:line` of the entry's `[[allow]]` header, for reports that cite it.
+    pub location: String,
 }
 
-/// `[secrets]`: rules added or switched off for the secrets check.
-#[derive(Debug, Default, Deserialize)]
+/// `[[allow]]` as written, with spans for validation.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SecretsSection {
-    /// Rule ids switched off.
-    #[serde(default)]
-    pub disable: Vec<String>,
-    /// Rules added, or replacing a built-in rule of the same id.
-    #[serde(default)]
-    pub rule: Vec<RuleDef>,
+struct AllowTable {
+    path: Option<Spanned<String>>,
+    rule: Option<String>,
+    fingerprint: Option<String>,
+    check: Option<Spanned<String>>,
+    reason: String,
+    expires: Option<Date>,
+}
+
+impl AllowEntry {
+    /// Deserialises and validates one `[[allow]]` table; `checks` are the sections a
+    /// `check = "..."` may name.
+    pub(crate) fn parse(
+        source: &Source,
+        table: &Spanned<toml::de::DeValue<'_>>,
+        checks: &[&str],
+    ) -> (Option<AllowEntry>, Vec<ConfigError>) {
+        let (raw, mut errors) = source.deserialize::<AllowTable>(table);
+        let Some(raw) = raw else { return (None, errors) };
+        // A key with a wrong value was left out: the entry may lack a target only
+        // because of it.
+        let complete = errors.is_empty();
+        let before = errors.len();
+        let header = table.span();
+        if let Some(glob) = &raw.path {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                errors.push(
+                    source.error_at(glob.span(), format!("invalid path glob `{}`: {}", glob.get_ref(), e.kind())),
+                );
+            }
+        }
+        if let Some(check) = &raw.check {
+            if !checks.contains(&check.get_ref().as_str()) {
+                errors.push(source.error_at(
+                    check.span(),
+                    format!("unknown check `{}` (known: {})", check.get_ref(), checks.join(", ")),
+                ));
+            }
+        }
+        if complete && raw.path.is_none() && raw.rule.is_none() && raw.fingerprint.is_none() {
+            let message = match &raw.check {
+                Some(check) => format!(
+                    "an [[allow]] entry with only `check` would silence the whole `{}` check; name a `path`, `rule` \
+                     or `fingerprint`, or switch the check off with `[{}] enabled = false`",
+                    check.get_ref(),
+                    check.get_ref()
+                ),
+                None => "an [[allow]] entry needs at least one of `path`, `rule` or `fingerprint`".to_string(),
+            };
+            errors.push(source.error_at(header.clone(), message));
+        }
+        if errors.len() > before {
+            return (None, errors);
+        }
+        let (line, _) = crate::error::line_column(source.text(), header.start);
+        let entry = AllowEntry {
+            path: raw.path.map(Spanned::into_inner),
+            rule: raw.rule,
+            fingerprint: raw.fingerprint,
+            check: raw.check.map(Spanned::into_inner),
+            reason: raw.reason,
+            expires: raw.expires,
+            source: source.file().to_string(),
+            location: format!("{}:{line}", source.file()),
+        };
+        (Some(entry), errors)
+    }
 }
 
 /// How a finding affects the exit status.
@@ -87,8 +141,9 @@ impl Severity {
     }
 }
 
-/// A detection rule, as written in a rule pack or a policy file. Rules are data: the
-/// matcher compiles `regex` only when one of `keywords` occurs in the text.
+/// A detection rule, as written in a rule pack or a check's section of a policy file.
+/// Rules are data: the matcher compiles `regex` only when one of `keywords` occurs in
+/// the text. The secrets check and the policy check share this schema.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
@@ -96,11 +151,11 @@ pub struct RuleDef {
     pub description: String,
     /// Literal strings, matched case-insensitively, of which at least one occurs near
     /// every true match. They gate the regex.
-    pub keywords: Vec<String>,
+    pub keywords: Spanned<Vec<Spanned<String>>>,
     /// The pattern; capture group `secret_group` is the secret itself.
     pub regex: Spanned<String>,
-    #[serde(default = "one")]
-    pub secret_group: usize,
+    #[serde(default = "first_group")]
+    pub secret_group: Spanned<usize>,
     /// Minimum Shannon entropy (bits per character) of the secret.
     pub entropy: Option<f64>,
     /// A named offline check of the secret's structure (a checksum, say).
@@ -118,105 +173,98 @@ pub struct RuleDef {
     pub skip_placeholders: bool,
     /// Only files whose path matches one of these globs.
     #[serde(default)]
-    pub paths: Vec<String>,
+    pub paths: Vec<Spanned<String>>,
     /// Text that must be found (each example one match or more).
     pub examples: Spanned<Vec<String>>,
     /// Text that must not be found.
     pub negative_examples: Spanned<Vec<String>>,
 }
 
+impl RuleDef {
+    /// The keywords, without their spans.
+    pub fn keyword_list(&self) -> Vec<String> {
+        self.keywords.get_ref().iter().map(|k| k.get_ref().clone()).collect()
+    }
+
+    /// The path globs, without their spans.
+    pub fn path_list(&self) -> Vec<String> {
+        self.paths.iter().map(|p| p.get_ref().clone()).collect()
+    }
+
+    /// What keeps the rule from loading, each at the value at fault: an id that is
+    /// not a plain name, missing keywords or examples, a path glob that does not
+    /// compile. The regex and the validator are checked by the check that runs them.
+    pub fn problems(&self) -> Vec<(Range<usize>, String)> {
+        let mut problems = Vec::new();
+        let id = self.id.get_ref();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            problems
+                .push((self.id.span(), format!("rule id `{id}` must be non-empty ASCII letters, digits, `-` or `_`")));
+        }
+        if self.keywords.get_ref().is_empty() {
+            problems.push((self.keywords.span(), format!("rule `{id}` needs at least one keyword")));
+        }
+        for k in self.keywords.get_ref().iter().filter(|k| k.get_ref().len() < 2) {
+            problems.push((k.span(), format!("rule `{id}`: keyword `{}` is shorter than 2 characters", k.get_ref())));
+        }
+        if *self.secret_group.get_ref() == 0 {
+            problems.push((self.secret_group.span(), format!("rule `{id}`: secret_group counts from 1")));
+        }
+        for glob in &self.paths {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                problems.push((glob.span(), format!("invalid path glob `{}`: {}", glob.get_ref(), e.kind())));
+            }
+        }
+        if self.examples.get_ref().is_empty() {
+            problems.push((self.examples.span(), format!("rule `{id}` needs at least one example")));
+        }
+        if self.negative_examples.get_ref().is_empty() {
+            problems.push((self.negative_examples.span(), format!("rule `{id}` needs at least one negative example")));
+        }
+        problems
+    }
+}
+
 /// A rule pack file: `[[rule]]` tables.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct RulePack {
-    #[serde(default)]
     pub rule: Vec<RuleDef>,
 }
 
-fn one() -> usize {
-    1
+impl RulePack {
+    /// Parses and validates a rule pack; `file` names it in errors. Every error of the
+    /// file is reported: syntax, unknown keys, wrong types, rules that do not load and
+    /// rule ids used twice.
+    pub fn parse(file: &str, text: &str) -> Result<RulePack, ConfigErrors> {
+        let source = Source::new(file, text);
+        let doc = source.parse_document()?;
+        let mut errors = Vec::new();
+        let mut rules: Vec<RuleDef> = Vec::new();
+        for (key, value) in doc.get_ref().iter() {
+            if key.get_ref() != "rule" {
+                errors.push(source.error_at(key.span(), format!("unknown key `{}`, expected `rule`", key.get_ref())));
+                continue;
+            }
+            let (parsed, errs) = de::each::<RuleDef>(&source, value, "rule");
+            errors.extend(errs);
+            for rule in parsed {
+                errors.extend(rule.problems().into_iter().map(|(span, m)| source.error_at(span, m)));
+                if rules.iter().any(|r| r.id.get_ref() == rule.id.get_ref()) {
+                    errors.push(source.error_at(rule.id.span(), format!("duplicate rule id `{}`", rule.id.get_ref())));
+                }
+                rules.push(rule);
+            }
+        }
+        de::sorted(errors).into_result(RulePack { rule: rules })
+    }
+}
+
+fn first_group() -> Spanned<usize> {
+    Spanned::new(0..0, 1)
 }
 
 fn yes() -> bool {
     true
-}
-
-fn date_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Text(String),
-        Toml(toml::value::Datetime),
-    }
-    let text = match Raw::deserialize(d)? {
-        Raw::Text(s) => s,
-        Raw::Toml(dt) => dt.to_string(),
-    };
-    Date::parse(&text)
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found `{text}`")))
-}
-
-impl PolicyFile {
-    /// Parses and validates a policy file; `file` names it in errors.
-    pub fn parse(file: &str, text: &str) -> Result<PolicyFile, PolicyError> {
-        let parsed: PolicyFile = toml::from_str(text).map_err(|e| PolicyError::from_toml(file, text, &e))?;
-        for rule in &parsed.secrets.rule {
-            validate_rule(file, text, rule)?;
-        }
-        for entry in &parsed.allow {
-            if let Some(glob) = &entry.path {
-                if let Err(e) = globset::Glob::new(glob) {
-                    let at = text.find(glob.as_str()).unwrap_or(0);
-                    return Err(PolicyError::at(file, text, at, format!("invalid path glob `{glob}`: {}", e.kind())));
-                }
-            }
-            if entry.path.is_none() && entry.rule.is_none() && entry.fingerprint.is_none() {
-                // Without a span on the table, point at the reason, which is required.
-                let at = text.find(&entry.reason).unwrap_or(0);
-                return Err(PolicyError::at(
-                    file,
-                    text,
-                    at,
-                    "an [[allow]] entry needs at least one of `path`, `rule` or `fingerprint`",
-                ));
-            }
-        }
-        Ok(parsed)
-    }
-}
-
-impl RulePack {
-    /// Parses and validates a rule pack; `file` names it in errors.
-    pub fn parse(file: &str, text: &str) -> Result<RulePack, PolicyError> {
-        let pack: RulePack = toml::from_str(text).map_err(|e| PolicyError::from_toml(file, text, &e))?;
-        for rule in &pack.rule {
-            validate_rule(file, text, rule)?;
-        }
-        Ok(pack)
-    }
-}
-
-/// The checks every rule must pass to load: a rule without examples does not load.
-fn validate_rule(file: &str, text: &str, rule: &RuleDef) -> Result<(), PolicyError> {
-    let at = |span: std::ops::Range<usize>, msg: String| PolicyError::at(file, text, span.start, msg);
-    let id = rule.id.get_ref();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(at(rule.id.span(), format!("rule id `{id}` must be non-empty ASCII letters, digits, `-` or `_`")));
-    }
-    if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.len() < 2) {
-        return Err(at(rule.id.span(), format!("rule `{id}` needs keywords, each at least 2 characters")));
-    }
-    if rule.examples.get_ref().is_empty() {
-        return Err(at(rule.examples.span(), format!("rule `{id}` needs at least one example")));
-    }
-    if rule.negative_examples.get_ref().is_empty() {
-        return Err(at(rule.negative_examples.span(), format!("rule `{id}` needs at least one negative example")));
-    }
-    if rule.secret_group == 0 {
-        return Err(at(rule.id.span(), format!("rule `{id}`: secret_group counts from 1")));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -233,44 +281,52 @@ examples = ["demo_abcd1234"]
 negative_examples = ["demo_short"]
 "#;
 
+    fn positions(errors: &ConfigErrors) -> Vec<(usize, usize)> {
+        errors.iter().map(|e| (e.line, e.column)).collect()
+    }
+
     #[test]
     fn parses_a_rule_pack() {
         let pack = RulePack::parse("pack.toml", RULE).unwrap();
         assert_eq!(pack.rule.len(), 1);
-        assert_eq!(pack.rule[0].secret_group, 1);
+        assert_eq!(*pack.rule[0].secret_group.get_ref(), 1);
         assert!(pack.rule[0].skip_placeholders);
-    }
-
-    #[test]
-    fn unknown_key_is_an_error_with_position() {
-        let err = PolicyFile::parse(".tollgate.toml", "[settings]\ninline_alow = true\n").unwrap_err();
-        assert_eq!((err.line, err.column), (2, 1), "{err}");
-        assert!(err.message.contains("inline_alow"), "{err}");
-    }
-
-    #[test]
-    fn syntax_error_is_located() {
-        let err = PolicyFile::parse("p.toml", "[settings]\ninline_allow = \n").unwrap_err();
-        assert_eq!(err.line, 2, "{err}");
+        assert_eq!(pack.rule[0].keyword_list(), vec!["demo_".to_string()]);
     }
 
     #[test]
     fn rule_without_negative_examples_does_not_load() {
         let text = RULE.replace("negative_examples = [\"demo_short\"]", "negative_examples = []");
         let err = RulePack::parse("pack.toml", &text).unwrap_err();
-        assert!(err.message.contains("negative example"), "{err}");
-        assert_eq!(err.line, 8, "{err}");
+        assert!(err.to_string().contains("negative example"), "{err}");
+        assert_eq!(positions(&err), vec![(8, 21)], "{err}");
     }
 
     #[test]
-    fn allow_entries_need_a_target_and_parse_dates() {
-        let ok =
-            PolicyFile::parse("p", "[[allow]]\npath = \"fixtures/**\"\nreason = \"test data\"\nexpires = 2027-01-01\n")
-                .unwrap();
-        assert_eq!(ok.allow[0].expires, Date::parse("2027-01-01"));
-        let err = PolicyFile::parse("p", "[[allow]]\nreason = \"nothing\"\n").unwrap_err();
-        assert_eq!(err.line, 2, "{err}");
-        let err = PolicyFile::parse("p", "[[allow]]\nreason = \"r\"\npath = \"src/[a\"\n").unwrap_err();
-        assert_eq!((err.line, err.column), (3, 9), "{err}");
+    fn a_pack_reports_every_error() {
+        let text = format!(
+            "{RULE}{}\n[[rule]]\nid = \"bad id\"\ndescription = 3\n",
+            RULE.replace("keywords = [\"demo_\"]", "keywords = [\"d\"]")
+        );
+        let err = RulePack::parse("pack.toml", &text).unwrap_err();
+        // The second rule: a keyword too short and a duplicate id; the third: a wrong
+        // type (the bad id is not reached: the table stops at its first wrong value).
+        let messages: Vec<&str> = err.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(err.len(), 3, "{err}");
+        assert!(messages[0].contains("duplicate rule id `demo`"), "{err}");
+        assert!(messages[1].contains("keyword `d` is shorter than 2"), "{err}");
+        assert!(messages[2].contains("invalid type"), "{err}");
+        assert_eq!(positions(&err), vec![(11, 6), (13, 13), (20, 15)], "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_a_pack_are_located() {
+        let err = RulePack::parse("pack.toml", "title = 1\n[[rule]]\nid = \"x\"\nkeyword = []\n").unwrap_err();
+        let messages: Vec<&str> = err.iter().map(|e| e.message.as_str()).collect();
+        // The rule also lacks every required field: the first missing one is reported
+        // at its header.
+        assert_eq!(positions(&err), vec![(1, 1), (2, 1), (4, 1)], "{err}");
+        assert!(messages[1].contains("missing field `description`"), "{err}");
+        assert!(messages[2].contains("unknown field `keyword`"), "{err}");
     }
 }

@@ -40,8 +40,8 @@ impl SuppressedBy {
 }
 
 struct CompiledAllow {
-    path: Option<GlobMatcher>,
     check: Option<String>,
+    path: Option<GlobMatcher>,
     rule: Option<String>,
     fingerprint: Option<String>,
     /// Where the entry was written, for the unused-entry warning.
@@ -66,11 +66,11 @@ impl Suppressions {
             .iter()
             .map(|a| {
                 Ok(CompiledAllow {
-                    path: a.path.as_deref().map(|p| Glob::new(p).map(|g| g.compile_matcher())).transpose()?,
                     check: a.check.clone(),
+                    path: a.path.as_deref().map(|p| Glob::new(p).map(|g| g.compile_matcher())).transpose()?,
                     rule: a.rule.clone(),
                     fingerprint: a.fingerprint.clone(),
-                    source: a.source.clone(),
+                    source: if a.location.is_empty() { a.source.clone() } else { a.location.clone() },
                     used: AtomicUsize::new(0),
                 })
             })
@@ -115,8 +115,8 @@ impl Suppressions {
 
 impl CompiledAllow {
     fn matches(&self, f: &Finding) -> bool {
-        self.path.as_ref().is_none_or(|g| g.is_match(&*f.path))
-            && self.check.as_deref().is_none_or(|c| c == f.check)
+        self.check.as_deref().is_none_or(|c| c == f.check)
+            && self.path.as_ref().is_none_or(|g| g.is_match(&*f.path))
             && self.rule.as_deref().is_none_or(|r| r == &*f.rule)
             && self.fingerprint.as_deref().is_none_or(|fp| fp == f.fingerprint)
     }
@@ -210,11 +210,12 @@ mod tests {
             reason: "test".into(),
             expires: None,
             source: format!("{check}.toml"),
+            location: format!("{check}.toml:1"),
         };
         let s = Suppressions::new(false, &[entry("policy"), entry("secrets")], HashSet::new()).unwrap();
         let (file, f) = toy_finding("secrets", true);
         assert_eq!(s.suppressed_by(&f, Some(&file)), Some(SuppressedBy::Policy));
         let unused: Vec<String> = s.unused().into_iter().map(|w| w.path).collect();
-        assert_eq!(unused, vec!["policy.toml".to_string()]);
+        assert_eq!(unused, vec!["policy.toml:1".to_string()]);
     }
 }

@@ -3,7 +3,7 @@
 pub enum RunError {
     /// The policy files do not load (every error, each with file:line:column).
     #[error("{0}")]
-    Policy(#[from] tollgate_config::PolicyError),
+    Policy(#[from] tollgate_config::ConfigErrors),
     /// A check cannot be prepared from the policy.
     #[error("the {check} check cannot be prepared: {source}")]
     Check { check: &'static str, source: crate::registry::BuildError },

@@ -118,6 +118,11 @@ pub fn run_mode(
     let policy = load_policy(registry, repo.as_ref(), options.config.as_deref())?;
     let scanner = build_scanner(registry, selection, &policy, repo.as_ref(), options, mode.workload())?;
     let mut judged = judge(mode, repo.as_ref(), &scanner, &mut std::io::stdin().lock())?;
+    if let Selection::Only(name) = selection {
+        if !policy.check_enabled(name) {
+            judged.notices.push(format!("the {name} check is switched off by the policy (`[{name}] enabled = false`)"));
+        }
+    }
     for expired in &policy.expired_allow {
         let until = expired.expires.map(|d| d.to_string()).unwrap_or_default();
         let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
@@ -396,7 +401,7 @@ pub fn build_scanner(
     for entry in registry {
         let selected = match selection {
             Selection::All => policy.check_enabled(entry.name),
-            Selection::Only(name) => entry.name == name,
+            Selection::Only(name) => entry.name == name && policy.check_enabled(name),
         };
         if selected {
             checks

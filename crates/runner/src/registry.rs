@@ -3,7 +3,7 @@
 //! loader's sections and `.pre-commit-hooks.yaml` all follow this list (a test fails
 //! when they disagree).
 
-use tollgate_config::Policy;
+use tollgate_config::{ConfigErrors, Policy};
 use tollgate_core::{Check, Workload};
 
 /// Why a check could not be prepared (its policy section or rules are invalid).
@@ -11,6 +11,9 @@ pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Prepares a check for a policy and a workload.
 pub type BuildCheck = fn(&Policy, Workload) -> Result<Box<dyn Check>, BuildError>;
+
+/// Validates a check's own policy section (every error, located).
+pub type CheckConfig = fn(&Policy) -> Result<(), ConfigErrors>;
 
 /// One row of the registry.
 #[derive(Clone, Copy)]
@@ -23,6 +26,8 @@ pub struct CheckEntry {
     pub about: &'static str,
     /// Prepares the check for a policy and a workload.
     pub build: BuildCheck,
+    /// Validates its policy section without preparing the check.
+    pub check_config: CheckConfig,
 }
 
 impl std::fmt::Debug for CheckEntry {
@@ -37,6 +42,7 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     binary: "tollgate-secrets",
     about: "Stops hardcoded credentials before they leave the machine",
     build: |policy, workload| Ok(Box::new(tollgate_secrets::SecretsCheck::for_workload(policy, workload)?)),
+    check_config: |policy| tollgate_secrets::SecretsConfig::from_policy(policy).map(|_| ()),
 }];
 
 /// The policy sections a registry's checks own.
@@ -54,7 +60,6 @@ pub fn find(registry: &[CheckEntry], name: &str) -> Option<CheckEntry> {
 pub enum Selection {
     /// The umbrella `tollgate`: every check the policy enables.
     All,
-    /// A `tollgate-<name>` binary: that check alone (even when the policy disables it
-    /// for the umbrella, running its binary by name runs it).
+    /// A `tollgate-<name>` binary: that check alone, when the policy enables it.
     Only(&'static str),
 }

@@ -76,8 +76,13 @@ fn build_toy(_: &Policy, _: Workload) -> Result<Box<dyn Check>, BuildError> {
 }
 
 /// The registry of this test: the toy check, one row.
-const TOY_REGISTRY: &[CheckEntry] =
-    &[CheckEntry { name: "toy", binary: "tollgate-toy", about: "a toy check", build: build_toy }];
+const TOY_REGISTRY: &[CheckEntry] = &[CheckEntry {
+    name: "toy",
+    binary: "tollgate-toy",
+    about: "a toy check",
+    build: build_toy,
+    check_config: |_| Ok(()),
+}];
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

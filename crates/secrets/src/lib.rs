@@ -12,13 +12,14 @@
 //! assert_eq!(&*out.findings[0].rule, "generic-password");
 //! ```
 
+pub mod config;
 pub mod pack;
 pub mod placeholder;
 pub mod validate;
 
 use std::sync::Arc;
 
-use tollgate_config::{Policy, PolicyError, RuleDef};
+use tollgate_config::{ConfigErrors, Policy, RuleDef};
 use tollgate_core::entropy::shannon;
 use tollgate_core::matcher::PatternError;
 use tollgate_core::{
@@ -26,6 +27,7 @@ use tollgate_core::{
     Warning, Workload,
 };
 
+pub use config::{SecretsConfig, SecretsSection};
 pub use pack::builtin_rules;
 use validate::{validate, Verdict};
 
@@ -51,8 +53,8 @@ pub struct SecretsCheck {
 /// A secrets check that cannot be prepared.
 #[derive(Debug)]
 pub enum SecretsError {
-    /// A rule pack or policy file is invalid.
-    Policy(PolicyError),
+    /// The policy's `[secrets]` sections are invalid (every error of every layer).
+    Config(ConfigErrors),
     /// A rule's regex or path glob does not compile.
     Pattern(PatternError),
 }
@@ -60,7 +62,7 @@ pub enum SecretsError {
 impl std::fmt::Display for SecretsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SecretsError::Policy(e) => e.fmt(f),
+            SecretsError::Config(e) => e.fmt(f),
             SecretsError::Pattern(e) => e.fmt(f),
         }
     }
@@ -70,21 +72,26 @@ impl std::error::Error for SecretsError {}
 
 impl SecretsCheck {
     /// Built-in rules, then the policy's rules (replacing built-ins of the same id),
-    /// minus the disabled ones. Rules from policy files are compiled now so a bad regex
-    /// is reported at once; built-in rules are compiled on first use.
+    /// minus the disabled ones, at the severities the policy sets. Rules from policy
+    /// files are compiled now so a bad regex is reported at once; built-in rules are
+    /// compiled on first use.
     pub fn new(policy: &Policy) -> Result<SecretsCheck, SecretsError> {
         SecretsCheck::for_workload(policy, Workload::Small)
     }
 
     /// As [`SecretsCheck::new`], with the keyword automaton suited to `workload`.
     pub fn for_workload(policy: &Policy, workload: Workload) -> Result<SecretsCheck, SecretsError> {
-        let enabled = |id: &str| !policy.disabled_secret_rules.iter().any(|d| d == id);
-        let overridden = |id: &str| policy.secret_rules.iter().any(|r| r.id.get_ref() == id);
+        let config = SecretsConfig::from_policy(policy).map_err(SecretsError::Config)?;
+        let enabled = |id: &str| !config.disabled.contains(id);
+        let overridden = |id: &str| config.rules.iter().any(|r| r.id.get_ref() == id);
         let mut parts: Vec<(PatternSpec, RuleMeta)> =
             pack::BUILTIN.iter().filter(|r| enabled(r.id) && !overridden(r.id)).map(parts_from_builtin).collect();
         let first_custom = parts.len();
-        for rule in policy.secret_rules.iter().filter(|r| enabled(r.id.get_ref())) {
+        for rule in config.rules.iter().filter(|r| enabled(r.id.get_ref())) {
             parts.push(parts_from_def(rule.clone())?);
+        }
+        for (spec, meta) in &mut parts {
+            meta.severity = config.severity_of(&spec.id, meta.severity);
         }
         let check = SecretsCheck::from_parts(parts, policy.max_line_bytes, workload)?;
         for i in first_custom..check.meta.len() {
@@ -146,14 +153,14 @@ fn parts_from_def(r: RuleDef) -> Result<(PatternSpec, RuleMeta), SecretsError> {
     }
     let spec = PatternSpec {
         id: Arc::from(r.id.get_ref().as_str()),
-        keywords: r.keywords,
+        keywords: r.keyword_list(),
+        paths: r.path_list(),
         regex: r.regex.into_inner(),
         window: r.window,
-        paths: r.paths,
     };
     let meta = RuleMeta {
         description: r.description,
-        group: r.secret_group,
+        group: r.secret_group.into_inner(),
         entropy: r.entropy,
         validator: r.validator.map(|v| v.into_inner()),
         severity: r.severity,

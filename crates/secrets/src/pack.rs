@@ -2,7 +2,7 @@
 //! time into [`BUILTIN`]; the TOML text is kept too ([`PACKS`]), for the examples test
 //! and for listing rules.
 
-use tollgate_config::{PolicyError, RuleDef, RulePack, Severity};
+use tollgate_config::{ConfigError, ConfigErrors, RuleDef, RulePack, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
@@ -25,25 +25,28 @@ pub struct BuiltinRule {
 }
 
 /// Parses every built-in pack from its TOML, examples included. Rule ids must be unique
-/// across packs.
-pub fn builtin_rules() -> Result<Vec<RuleDef>, PolicyError> {
+/// across packs. Every error of every pack is reported.
+pub fn builtin_rules() -> Result<Vec<RuleDef>, ConfigErrors> {
     let mut rules: Vec<RuleDef> = Vec::new();
+    let mut errors = ConfigErrors::default();
     for (name, text) in PACKS {
         let file = format!("policies/secrets/{name}");
-        let pack = RulePack::parse(&file, text)?;
+        let pack = match RulePack::parse(&file, text) {
+            Ok(pack) => pack,
+            Err(e) => {
+                errors.extend(e);
+                continue;
+            }
+        };
         for rule in pack.rule {
             if rules.iter().any(|r| r.id.get_ref() == rule.id.get_ref()) {
-                return Err(PolicyError::at(
-                    &file,
-                    text,
-                    rule.id.span().start,
-                    format!("duplicate rule id `{}`", rule.id.get_ref()),
-                ));
+                let message = format!("duplicate rule id `{}`", rule.id.get_ref());
+                errors.push(ConfigError::at(&file, text, rule.id.span().start, message));
             }
             rules.push(rule);
         }
     }
-    Ok(rules)
+    errors.into_result(rules)
 }
 
 #[cfg(test)]
@@ -86,7 +89,7 @@ mod tests {
     }
 
     fn example_path(rule: &RuleDef) -> String {
-        match rule.paths.first() {
+        match rule.path_list().first() {
             None => "example.txt".to_string(),
             Some(glob) => {
                 glob.replace("**/", "").replace("**", "x").replace('*', "x").replace(['{', '}', '[', ']'], "")
@@ -101,7 +104,7 @@ mod tests {
         for (def, built) in rules.iter().zip(BUILTIN) {
             assert_eq!(def.id.get_ref(), built.id);
             assert_eq!(def.regex.get_ref(), built.regex);
-            assert_eq!(def.keywords, built.keywords);
+            assert_eq!(def.keyword_list(), built.keywords);
         }
     }
 

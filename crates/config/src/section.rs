@@ -1,0 +1,99 @@
+//! A check's section of one policy file (`[secrets]` in `.tollgate.toml`, say): the
+//! loader finds it and keeps it; the check deserialises it into its own types.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::de::{self, Source};
+use crate::{ConfigError, ConfigErrors};
+
+/// One layer's copy of a check's section.
+///
+/// It keeps the file's text rather than a parsed value, and parses it again when the
+/// check asks (policy files are small): toml's values borrow from the text they were
+/// parsed from. The text parsed when the policy loaded, so it parses again.
+#[derive(Debug, Clone)]
+pub struct SectionLayer {
+    source: Source,
+    name: String,
+}
+
+impl SectionLayer {
+    pub(crate) fn new(source: Source, name: &str) -> SectionLayer {
+        SectionLayer { source, name: name.to_string() }
+    }
+
+    /// The policy file the section was read from, as errors name it.
+    pub fn file(&self) -> &str {
+        self.source.file()
+    }
+
+    /// The whole text of that file (spans index into it).
+    pub fn text(&self) -> &str {
+        self.source.text()
+    }
+
+    /// The section's name: the top-level key (`secrets`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Deserialises the section into a check's own type. Errors are located in this
+    /// layer's file; every error is reported, not only the first.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ConfigErrors> {
+        match self.parse_partial() {
+            (Some(value), errors) if errors.is_empty() => Ok(value),
+            (_, errors) if !errors.is_empty() => Err(errors),
+            _ => Err(self.error_at(0..0, format!("[{}] cannot be read", self.name)).into()),
+        }
+    }
+
+    /// As [`SectionLayer::parse`], but also returns the section as deserialised
+    /// without the keys (or tables of an array of tables) that hold an error, so that
+    /// a check can validate what is left and report those errors too in one pass.
+    pub fn parse_partial<T: DeserializeOwned>(&self) -> (Option<T>, ConfigErrors) {
+        self.with_value(|value| {
+            let (parsed, errors) = self.source.deserialize::<T>(&value);
+            (parsed, de::sorted(errors))
+        })
+    }
+
+    /// Deserialises each table of the array of tables `key` (`[[secrets.rule]]`) on
+    /// its own, collecting every error. No `key`: no tables.
+    pub fn parse_each<T: DeserializeOwned>(&self, key: &str) -> Result<Vec<T>, ConfigErrors> {
+        self.with_value(|value| {
+            let DeValue::Table(table) = value.get_ref() else { return Ok(Vec::new()) };
+            let Some(items) = table.get(key) else { return Ok(Vec::new()) };
+            let (parsed, errors) = de::each::<T>(&self.source, items, &format!("{}.{key}", self.name));
+            de::sorted(errors).into_result(parsed)
+        })
+    }
+
+    /// An error at a span of this layer's file (from a `Spanned` value of the section).
+    pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> ConfigError {
+        self.source.error_at(span, message)
+    }
+
+    /// Calls `f` on the section's value, without the `enabled` key the loader reads.
+    fn with_value<R>(&self, f: impl FnOnce(Spanned<DeValue<'_>>) -> R) -> R {
+        let text = self.source.text();
+        let mut value = match DeTable::parse(text) {
+            Ok(doc) => {
+                let span = doc.span();
+                doc.into_inner().remove(self.name.as_str()).unwrap_or_else(|| Spanned::new(span, empty()))
+            }
+            Err(_) => Spanned::new(0..0, empty()),
+        };
+        if let DeValue::Table(table) = value.get_mut() {
+            table.remove("enabled");
+        }
+        f(value)
+    }
+}
+
+fn empty<'a>() -> DeValue<'a> {
+    DeValue::Table(DeTable::new())
+}
