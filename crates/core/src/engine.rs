@@ -34,8 +34,8 @@ pub trait Check: Send + Sync {
     fn finish(&self, _out: &mut CheckOutput) {}
 }
 
-/// What a check wants delivered. The default wants nothing.
-#[derive(Debug, Clone, Default)]
+/// What a check wants delivered. The default wants nothing (of every path).
+#[derive(Debug, Clone)]
 pub struct Wants {
     /// Text files with added lines: their content and added regions.
     pub text: bool,
@@ -44,18 +44,49 @@ pub struct Wants {
     /// Every changed path, even with nothing added or no content read: deletions,
     /// renames, mode changes, symlinks and submodules.
     pub every_path: bool,
-    /// The previous content of modified and renamed files.
-    pub old_content: bool,
+    /// The previous content of modified and renamed files on these paths.
+    pub old_content: PathSet,
     /// [`Check::judge_change`] for every change.
     pub changes: bool,
-    /// Only paths matching these globs (`None`: every path). Paths outside are not read
-    /// for this check.
-    pub paths: Option<GlobSet>,
+    /// The paths delivered at all; paths outside are not read for this check.
+    pub paths: PathSet,
+}
+
+/// A set of paths a check names in its [`Wants`].
+#[derive(Debug, Clone, Default)]
+pub enum PathSet {
+    #[default]
+    Everything,
+    Nothing,
+    Globs(GlobSet),
+}
+
+impl PathSet {
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            PathSet::Everything => true,
+            PathSet::Nothing => false,
+            PathSet::Globs(g) => g.is_match(path),
+        }
+    }
+}
+
+impl Default for Wants {
+    fn default() -> Wants {
+        Wants {
+            text: false,
+            binary: false,
+            every_path: false,
+            old_content: PathSet::Nothing,
+            changes: false,
+            paths: PathSet::Everything,
+        }
+    }
 }
 
 impl Wants {
     fn admits(&self, path: &str) -> bool {
-        self.paths.as_ref().is_none_or(|g| g.is_match(path))
+        self.paths.contains(path)
     }
 
     /// Whether `file` is delivered to a check with these wants.
@@ -178,7 +209,7 @@ impl Scanner {
 
     /// Whether any check wants the previous content of `path`.
     pub fn wants_old_content(&self, path: &str) -> bool {
-        self.wants.iter().any(|w| w.old_content && w.admits(path))
+        self.wants.iter().any(|w| w.admits(path) && w.old_content.contains(path))
     }
 
     /// Whether any check wants paths that have no content to judge (deletions, modes).

@@ -48,7 +48,7 @@ pub mod suppress;
 pub mod trailers;
 
 pub use change::{ChangeContext, ChangedFile, CommitInfo, FileMode, Message, PathChange, Person, Region, Status};
-pub use engine::{Check, CheckOutput, Outcome, Scanner, Wants, Warning};
+pub use engine::{Check, CheckOutput, Outcome, PathSet, Scanner, Wants, Warning};
 pub use finding::{Evidence, Finding, Hit, Location, Package, Severity};
 pub use matcher::{MatchLimits, Matcher, PatternSpec, Workload};
 pub use suppress::Suppressions;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use git2::Repository;
 use tollgate_config::Policy;
-use tollgate_core::{ChangeContext, ChangedFile, Check, CheckOutput, Finding, Severity, Wants, Workload};
+use tollgate_core::{ChangeContext, ChangedFile, Check, CheckOutput, Finding, PathSet, Severity, Wants, Workload};
 use tollgate_runner::registry::{BuildError, CheckEntry, Selection};
 use tollgate_runner::{build_scanner, judge, Mode, Options};
 
@@ -27,7 +27,14 @@ impl Check for Toy {
         "toy"
     }
     fn wants(&self) -> Wants {
-        Wants { text: true, binary: true, every_path: true, old_content: true, changes: true, paths: None }
+        Wants {
+            text: true,
+            binary: true,
+            every_path: true,
+            old_content: PathSet::Everything,
+            changes: true,
+            paths: PathSet::Everything,
+        }
     }
     fn judge_file(&self, f: &ChangedFile, out: &mut CheckOutput) {
         self.files.fetch_add(1, Ordering::Relaxed);

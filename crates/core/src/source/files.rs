@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use crate::change::ChangedFile;
+use crate::change::{ChangedFile, FileMode, PathChange, Status};
 use crate::engine::{Outcome, Scanner};
 
 /// Judges every file under `paths` (default: the current directory).
@@ -45,6 +45,16 @@ pub fn scan_file(path: &Path, scanner: &Scanner, out: &mut Outcome) {
         return;
     }
     if !scanner.admit_size(&shown, None, meta.len(), out) {
+        // Too large to read, but its path and size are still judged (a size limit).
+        if scanner.wants_every_path() {
+            let change = PathChange {
+                path: shown.as_str().into(),
+                status: Status::Added,
+                old_mode: None,
+                new_mode: Some(FileMode::REGULAR),
+            };
+            scanner.judge_file(&ChangedFile::without_content(&change, meta.len(), None), out);
+        }
         return;
     }
     match std::fs::read(path) {
