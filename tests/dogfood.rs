@@ -5,7 +5,7 @@ mod common;
 #[test]
 fn this_repository_passes_its_own_scan() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = common::run_in(root, "tollgate-secrets", &["scan", ".", "--format", "json"], "");
+    let out = common::run_in(root, "tollgate", &["scan", ".", "--format", "json"], "");
     let report = common::json(&out);
     assert_eq!(out.status.code(), Some(0), "findings in this repository: {:#}", report["findings"]);
     // The rule packs' examples are allowed by .tollgate.toml, and counted.

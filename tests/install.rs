@@ -350,7 +350,7 @@ fn the_doctor_reports_the_installation() {
         ".tollgate.toml",
         "inline tollgate:allow ignored",
         "tollgate agent-hook on PreToolUse, UserPromptSubmit",
-        "`tollgate hook pre-commit` (checks: secrets)",
+        "`tollgate hook pre-commit` (checks: secrets, policy)",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?}:\n{stdout}");
     }

@@ -43,6 +43,12 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     about: "Stops hardcoded credentials before they leave the machine",
     build: |policy, workload| Ok(Box::new(tollgate_secrets::SecretsCheck::for_workload(policy, workload)?)),
     check_config: |policy| tollgate_secrets::SecretsConfig::from_policy(policy).map(|_| ()),
+}, CheckEntry {
+    name: "policy",
+    binary: "tollgate-policy",
+    about: "Stops forbidden files, oversized files, hidden text, unreviewed changes and risky AI assistant configuration",
+    build: |policy, _| Ok(Box::new(tollgate_policy::PolicyCheck::new(policy)?)),
+    check_config: |policy| tollgate_policy::PolicyConfig::from_policy(policy).map(|_| ()),
 }];
 
 /// The policy sections a registry's checks own.

@@ -1,0 +1,353 @@
+//! The policy check's slice of the policy: `[policy]` in each layer, validated (every
+//! error at its value) and layered.
+//!
+//! ```toml
+//! [policy]
+//! max_file_bytes = 10485760             # added files over this block (default 5 MiB)
+//! disable = ["env-variant-file"]        # rule ids switched off
+//! enable = []                           # switched back on after an earlier layer
+//!
+//! [policy.severity]
+//! invisible-character = "block"
+//!
+//! [[policy.size]]                       # a limit for some paths (the last match wins)
+//! paths = ["assets/video/**"]
+//! max_bytes = 52428800
+//!
+//! [[policy.path_rule]]                  # a forbidden path, same schema as the built-in pack
+//! id = "customer-exports"
+//! description = "Customer data exports"
+//! paths = ["**/exports/*.csv"]
+//! examples = ["exports/jan.csv"]
+//! negative_examples = ["docs/exports.md"]
+//!
+//! [[policy.reviewed]]                   # changes here need a Reviewed-by: trailer
+//! id = "workflows-reviewed"
+//! paths = [".github/workflows/**", ".tollgate.toml", "CODEOWNERS"]
+//!
+//! [policy.mcp]                          # the MCP servers assistants may be configured with
+//! names = ["github"]
+//! packages = ["@modelcontextprotocol/server-filesystem"]
+//! urls = ["https://mcp.example.com/**"]
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use globset::GlobSet;
+use serde::Deserialize;
+use tollgate_config::{ConfigError, ConfigErrors, Policy, SectionLayer, Severity, Spanned};
+
+use crate::ai_config::McpAllowlist;
+use crate::paths::{self, PathRule, PathRuleDef, SizeLimits, SizeOverride};
+use crate::reviewed::{ReviewedDef, ReviewedRule};
+
+/// The section name in policy files.
+pub const SECTION: &str = "policy";
+
+/// `[policy]` as one layer writes it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySection {
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub enable: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub severity: BTreeMap<Spanned<String>, Spanned<Severity>>,
+    pub max_file_bytes: Option<u64>,
+    #[serde(default)]
+    pub size: Vec<SizeOverride>,
+    #[serde(default)]
+    pub path_rule: Vec<PathRuleDef>,
+    #[serde(default)]
+    pub reviewed: Vec<ReviewedDef>,
+    pub mcp: Option<McpSection>,
+}
+
+/// `[policy.mcp]`: the MCP server allowlist (globs). Layers add to it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpSection {
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub commands: Vec<String>,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub urls: Vec<String>,
+}
+
+/// Every layer's `[policy]`, with the built-in pack, ready to judge.
+#[derive(Debug, Clone)]
+pub struct PolicyConfig {
+    pub path_rules: Vec<PathRule>,
+    pub sizes: SizeLimits,
+    pub reviewed: Vec<ReviewedRule>,
+    pub mcp: McpAllowlist,
+    pub disabled: BTreeSet<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// Ids of the rules built into the check's code (not the pack).
+pub const CODE_RULES: &[&str] = &[
+    "file-too-large",
+    "bidi-control",
+    "invisible-character",
+    "unicode-tag-characters",
+    "variation-selector-payload",
+    "merge-conflict-marker",
+    "mcp-server-not-allowed",
+    "mcp-server-unpinned",
+    "claude-bypass-permissions",
+    "claude-blanket-allow",
+    "claude-enable-all-mcp",
+    "claude-disable-all-hooks",
+    "tollgate-hook-removed",
+    "ai-config-unreadable",
+];
+
+impl PolicyConfig {
+    /// The built-in pack alone (no policy files).
+    pub fn builtin() -> PolicyConfig {
+        let defs = paths::parse_pack(paths::BUILTIN_PACK).expect("the built-in path pack parses (tested)");
+        let path_rules =
+            defs.iter().map(|d| PathRule::compile(d).expect("the built-in path rules compile (tested)")).collect();
+        PolicyConfig {
+            path_rules,
+            sizes: SizeLimits::new(paths::DEFAULT_MAX_FILE_BYTES),
+            reviewed: Vec::new(),
+            mcp: McpAllowlist::default(),
+            disabled: BTreeSet::new(),
+            severity: BTreeMap::new(),
+        }
+    }
+
+    /// Parses and validates every layer's `[policy]` (every error of every layer),
+    /// then applies them in order over the built-in pack.
+    pub fn from_policy(policy: &Policy) -> Result<PolicyConfig, ConfigErrors> {
+        let mut config = PolicyConfig::builtin();
+        let mut errors = ConfigErrors::default();
+        let mut known: BTreeSet<String> = config.path_rules.iter().map(|r| r.id.clone()).collect();
+        known.extend(CODE_RULES.iter().map(|s| s.to_string()));
+        for layer in policy.section(SECTION) {
+            let (section, layer_errors) = layer.parse_partial::<PolicySection>();
+            let mut layer_errors: Vec<ConfigError> = layer_errors.into_iter().collect();
+            let section = section.unwrap_or_default();
+            for def in &section.path_rule {
+                known.insert(def.id.get_ref().clone());
+            }
+            for def in &section.reviewed {
+                known.insert(def.id.get_ref().clone());
+            }
+            match compile_layer(layer, &section, &known) {
+                Ok(compiled) if layer_errors.is_empty() => config.apply(section, compiled),
+                Ok(_) => {}
+                Err(more) => layer_errors.extend(more),
+            }
+            layer_errors.sort_by_key(|e| (e.line, e.column));
+            errors.extend(layer_errors);
+        }
+        errors.into_result(config)
+    }
+
+    /// The severity a rule reports at: the policy's override, else its own.
+    pub fn severity_of(&self, id: &str, own: Severity) -> Severity {
+        self.severity.get(id).copied().unwrap_or(own)
+    }
+
+    pub fn enabled(&self, id: &str) -> bool {
+        !self.disabled.contains(id)
+    }
+
+    fn apply(&mut self, section: PolicySection, compiled: CompiledLayer) {
+        for rule in compiled.path_rules {
+            match self.path_rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(old) => *old = rule,
+                None => self.path_rules.push(rule),
+            }
+        }
+        for rule in compiled.reviewed {
+            match self.reviewed.iter_mut().find(|r| r.id == rule.id) {
+                Some(old) => *old = rule,
+                None => self.reviewed.push(rule),
+            }
+        }
+        if let Some(max) = section.max_file_bytes {
+            self.sizes.default = max;
+        }
+        for (globs, max) in compiled.sizes {
+            self.sizes.add(globs, max);
+        }
+        if let Some(mcp) = section.mcp {
+            self.mcp.names.extend(mcp.names);
+            self.mcp.commands.extend(mcp.commands);
+            self.mcp.packages.extend(mcp.packages);
+            self.mcp.urls.extend(mcp.urls);
+        }
+        for id in section.disable {
+            self.disabled.insert(id.into_inner());
+        }
+        for id in section.enable {
+            self.disabled.remove(id.get_ref());
+        }
+        for (id, severity) in section.severity {
+            self.severity.insert(id.into_inner(), severity.into_inner());
+        }
+    }
+}
+
+/// A layer's rules, compiled.
+struct CompiledLayer {
+    path_rules: Vec<PathRule>,
+    reviewed: Vec<ReviewedRule>,
+    sizes: Vec<(GlobSet, u64)>,
+}
+
+fn compile_layer(
+    layer: &SectionLayer,
+    section: &PolicySection,
+    known: &BTreeSet<String>,
+) -> Result<CompiledLayer, Vec<ConfigError>> {
+    let mut errors = Vec::new();
+    let mut out = CompiledLayer { path_rules: Vec::new(), reviewed: Vec::new(), sizes: Vec::new() };
+    let mut ids: Vec<String> = Vec::new();
+    let mut duplicate = |id: &Spanned<String>, errors: &mut Vec<ConfigError>| {
+        if ids.contains(id.get_ref()) {
+            errors.push(layer.error_at(id.span(), format!("duplicate rule id `{}` in this file", id.get_ref())));
+        }
+        ids.push(id.get_ref().clone());
+    };
+    for def in &section.path_rule {
+        duplicate(&def.id, &mut errors);
+        match PathRule::compile(def) {
+            Ok(rule) => out.path_rules.push(rule),
+            Err(problems) => errors.extend(problems.into_iter().map(|(span, m)| layer.error_at(span, m))),
+        }
+    }
+    for def in &section.reviewed {
+        duplicate(&def.id, &mut errors);
+        if def.paths.is_empty() {
+            errors.push(
+                layer.error_at(def.id.span(), format!("`{}` needs at least one glob in `paths`", def.id.get_ref())),
+            );
+        }
+        if let Some(globs) = globs(layer, &def.paths, &mut errors) {
+            out.reviewed.push(ReviewedRule {
+                id: def.id.get_ref().clone(),
+                paths: globs,
+                trailer: def.trailer.clone(),
+                when: def.when,
+                severity: def.severity,
+                help: def.help.clone(),
+            });
+        }
+    }
+    for size in &section.size {
+        if let Some(globs) = globs(layer, &size.paths, &mut errors) {
+            out.sizes.push((globs, size.max_bytes));
+        }
+    }
+    let named = section.disable.iter().chain(&section.enable).chain(section.severity.keys());
+    for id in named {
+        if !known.contains(id.get_ref()) {
+            errors.push(layer.error_at(
+                id.span(),
+                format!(
+                    "no policy rule is named `{}` (built in, or defined in this file or an earlier one)",
+                    id.get_ref()
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Compiles globs, reporting each bad one at its value.
+fn globs(layer: &SectionLayer, patterns: &[Spanned<String>], errors: &mut Vec<ConfigError>) -> Option<GlobSet> {
+    let mut builder = globset::GlobSetBuilder::new();
+    let mut ok = true;
+    for p in patterns {
+        match paths::glob(p.get_ref()) {
+            Ok(g) => {
+                builder.add(g);
+            }
+            Err(e) => {
+                ok = false;
+                errors.push(layer.error_at(p.span(), format!("invalid glob `{}`: {}", p.get_ref(), e.kind())));
+            }
+        }
+    }
+    if ok {
+        builder.build().ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tollgate_config::LayerSource;
+
+    use super::*;
+
+    fn load(text: &str) -> Result<PolicyConfig, ConfigErrors> {
+        let layers = vec![(LayerSource::Repository(".tollgate.toml".into()), text.to_string())];
+        let policy = Policy::from_texts(layers, &["secrets", "policy"]).map_err(|e| e)?;
+        PolicyConfig::from_policy(&policy)
+    }
+
+    #[test]
+    fn a_section_adds_rules_limits_reviews_and_an_allowlist() {
+        let c = load(
+            r#"
+[policy]
+max_file_bytes = 100
+disable = ["env-variant-file"]
+
+[policy.severity]
+invisible-character = "block"
+
+[[policy.size]]
+paths = ["assets/**"]
+max_bytes = 1000
+
+[[policy.path_rule]]
+id = "exports"
+description = "exports"
+paths = ["**/exports/*.csv"]
+examples = ["exports/a.csv"]
+negative_examples = ["exports/a.md"]
+
+[[policy.reviewed]]
+id = "ci"
+paths = [".github/workflows/**"]
+
+[policy.mcp]
+names = ["github"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.sizes.limit("src/a"), 100);
+        assert_eq!(c.sizes.limit("assets/a"), 1000);
+        assert!(!c.enabled("env-variant-file"));
+        assert_eq!(c.severity_of("invisible-character", Severity::Warn), Severity::Block);
+        assert!(c.path_rules.iter().any(|r| r.id == "exports"));
+        assert_eq!(c.reviewed[0].trailer, "Reviewed-by");
+        assert_eq!(c.mcp.names, vec!["github".to_string()]);
+    }
+
+    #[test]
+    fn every_mistake_is_located() {
+        let text = "[policy]\ndisable = [\"no-such-rule\"]\n\n[[policy.reviewed]]\nid = \"r\"\npaths = [\"a/[b\"]\n\n[policy.mcp]\nnamez = []\n";
+        let errors = load(text).unwrap_err();
+        let at: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert!(at.contains(&(2, 12)), "{errors}");
+        assert!(at.contains(&(6, 10)), "{errors}");
+        assert!(at.contains(&(9, 1)), "{errors}");
+    }
+}

@@ -1,0 +1,252 @@
+//! tollgate's policy check: the rules a team enforces on every change besides secrets.
+//!
+//! - **Forbidden files** ([`paths`]): `.env` files, private keys and keystores,
+//!   credential files, Terraform state, shell histories, database dumps — rules as data
+//!   in `policies/policy/paths.toml`, judged on added and renamed paths, binary or not.
+//! - **Size**: added files over a limit (5 MiB by default, per-glob overrides); Git LFS
+//!   pointers are not large files.
+//! - **Hidden text** ([`hidden`]): Trojan Source bidirectional controls, invisible
+//!   characters, Unicode tag characters and variation-selector payloads that smuggle
+//!   instructions to AI agents, merge-conflict markers. No inline marker silences them.
+//! - **Reviewed paths** ([`reviewed`]): changes under given globs need a `Reviewed-by:`
+//!   trailer; an AI assistant cannot be its own reviewer.
+//! - **AI assistant configuration** ([`ai_config`]): MCP servers against an allowlist,
+//!   unpinned server packages, Claude Code settings that bypass permissions or remove
+//!   tollgate's own hook — parsed, never grepped.
+//!
+//! Not built yet: code-pattern rules (insecure calls in source code) and `locked` rules.
+//!
+//! ```
+//! use tollgate_core::{Check, CheckOutput, ChangedFile};
+//! use tollgate_policy::PolicyCheck;
+//!
+//! let check = PolicyCheck::new(&tollgate_config::Policy::default()).unwrap();
+//! let mut out = CheckOutput::default();
+//! check.judge_file(&ChangedFile::whole("deploy/.env", &b"DB_PASSWORD=x\n"[..]), &mut out);
+//! assert_eq!(&*out.findings[0].rule, "env-file");
+//! ```
+
+pub mod ai_config;
+pub mod config;
+pub mod hidden;
+pub mod paths;
+pub mod reviewed;
+
+use tollgate_config::{ConfigErrors, Policy, Severity};
+use tollgate_core::{ChangeContext, ChangedFile, Check, CheckOutput, Finding, PathSet, Status, Wants};
+
+pub use config::PolicyConfig;
+
+/// The check's name in reports and its policy section.
+pub const NAME: &str = "policy";
+
+/// The policy check, prepared for a policy.
+pub struct PolicyCheck {
+    config: PolicyConfig,
+    ai_paths: globset::GlobSet,
+}
+
+/// The assistant configuration files whose previous content the check compares with.
+const AI_CONFIG_GLOBS: &[&str] = &[
+    "**/.mcp.json",
+    "**/.cursor/mcp.json",
+    "**/.vscode/mcp.json",
+    "**/.vscode/settings.json",
+    "**/.claude/settings.json",
+    "**/.claude/settings.local.json",
+    "**/.gemini/settings.json",
+    "**/.roo/mcp.json",
+    "**/.continue/mcpServers/*.json",
+];
+
+const HIDDEN_HELP: &str = "remove the character: it makes the text read differently to a person than to a \
+compiler or an AI agent (no inline marker silences this; an [[allow]] entry in the policy can)";
+
+impl PolicyCheck {
+    pub fn new(policy: &Policy) -> Result<PolicyCheck, ConfigErrors> {
+        let config = PolicyConfig::from_policy(policy)?;
+        Ok(PolicyCheck::with_config(config))
+    }
+
+    pub fn with_config(config: PolicyConfig) -> PolicyCheck {
+        let ai_paths = paths::glob_set(AI_CONFIG_GLOBS.iter().copied()).expect("fixed globs compile");
+        PolicyCheck { config, ai_paths }
+    }
+
+    fn finding(&self, rule: &str, own: Severity, message: impl Into<String>) -> Option<Finding> {
+        if !self.config.enabled(rule) {
+            return None;
+        }
+        Some(Finding::new(NAME, rule.to_string(), self.config.severity_of(rule, own), message))
+    }
+
+    fn judge_paths(&self, file: &ChangedFile, out: &mut CheckOutput) {
+        let arrives = matches!(file.status, Status::Added | Status::Renamed { .. } | Status::TypeChanged);
+        if !arrives || !file.new_mode.is_some_and(|m| m.is_file()) {
+            return;
+        }
+        let content = file.content_read.then_some(&file.text[..]);
+        for rule in &self.config.path_rules {
+            if !rule.matches(&file.path, content) {
+                continue;
+            }
+            if let Some(f) = self.finding(&rule.id, rule.severity, rule.description.clone()) {
+                let mut f = f.in_file(file).with_evidence(file.path.to_string());
+                if let Some(h) = &rule.help {
+                    f = f.with_help(h.clone());
+                }
+                if rule.needs_content() && content.is_none() {
+                    f = f.with_note("content not read (over the size limit): judged by its name alone");
+                }
+                out.findings.push(f);
+            }
+        }
+        let limit = self.config.sizes.limit(&file.path);
+        if file.size > limit && !file.lfs_pointer {
+            let message = format!("A file of {} bytes, over the {limit}-byte limit", file.size);
+            if let Some(f) = self.finding("file-too-large", Severity::Block, message) {
+                out.findings.push(
+                    f.in_file(file).with_evidence(format!("{} bytes", file.size)).with_help(
+                        "track large files with Git LFS, or raise the limit for these paths ([[policy.size]])",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn judge_hidden(&self, file: &ChangedFile, out: &mut CheckOutput) {
+        let regions: Vec<std::ops::Range<usize>> = file.added.iter().map(|r| r.start..r.end).collect();
+        for hit in hidden::find_hidden(&file.text, &regions) {
+            let own = match hit.kind {
+                hidden::HiddenKind::InvisibleCharacter => Severity::Warn,
+                _ => Severity::Block,
+            };
+            if let Some(f) = self.finding(hit.kind.rule_id(), own, hit.kind.message()) {
+                out.findings.push(
+                    f.at_offset(file, hit.span.clone())
+                        .with_evidence(hit.detail)
+                        .with_help(HIDDEN_HELP)
+                        .not_inline_suppressible(),
+                );
+            }
+        }
+    }
+
+    fn judge_ai_config(&self, file: &ChangedFile, out: &mut CheckOutput) {
+        if ai_config::config_kind(&file.path).is_none() || !file.content_read || file.binary {
+            return;
+        }
+        match ai_config::judge(&file.path, &file.text, file.previous.as_deref(), &self.config.mcp) {
+            Ok(findings) => {
+                for c in findings {
+                    let own = match c.rule {
+                        ai_config::RULE_MCP_UNPINNED | ai_config::RULE_ENABLE_ALL_MCP => Severity::Warn,
+                        _ => Severity::Block,
+                    };
+                    if let Some(f) = self.finding(c.rule, own, c.message) {
+                        let end = (c.offset + 1).min(file.text.len());
+                        out.findings.push(f.at_offset(file, c.offset..end).with_evidence(c.evidence));
+                    }
+                }
+            }
+            Err(e) => {
+                // A configuration that does not parse cannot be judged: fail closed.
+                let message = format!("An AI assistant configuration that does not parse ({e})");
+                if let Some(f) = self.finding("ai-config-unreadable", Severity::Block, message) {
+                    out.findings.push(f.at_line(file, e.line));
+                }
+            }
+        }
+    }
+}
+
+impl Check for PolicyCheck {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants(&self) -> Wants {
+        let ai = paths::glob_set(AI_CONFIG_GLOBS.iter().copied()).expect("fixed globs compile");
+        Wants {
+            text: true,
+            binary: true,
+            every_path: true,
+            old_content: PathSet::Globs(ai),
+            changes: !self.config.reviewed.is_empty(),
+            paths: PathSet::Everything,
+        }
+    }
+
+    fn judge_file(&self, file: &ChangedFile, out: &mut CheckOutput) {
+        self.judge_paths(file, out);
+        if file.content_read && !file.binary && !file.added.is_empty() {
+            self.judge_hidden(file, out);
+            if self.ai_paths.is_match(&*file.path) {
+                self.judge_ai_config(file, out);
+            }
+        }
+    }
+
+    fn judge_change(&self, change: &ChangeContext, out: &mut CheckOutput) {
+        for rule in &self.config.reviewed {
+            let Some(unreviewed) = rule.judge(change) else { continue };
+            let message = format!("A change to reviewed paths {}", unreviewed.reason);
+            if let Some(mut f) = self.finding(&rule.id, rule.severity, message) {
+                f = f.on_change(change).with_evidence(unreviewed.paths.join(", "));
+                f = f.with_help(rule.help.clone().unwrap_or_else(|| {
+                    format!("have a person review the change and add `{}: Name <email>` to the message", rule.trailer)
+                }));
+                out.findings.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(path: &str, text: &[u8]) -> Vec<String> {
+        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let mut out = CheckOutput::default();
+        check.judge_file(&ChangedFile::whole(path, text), &mut out);
+        out.findings.iter().map(|f| f.rule.to_string()).collect()
+    }
+
+    #[test]
+    fn forbidden_files_are_found_binary_or_not() {
+        assert_eq!(judge(".env", b"A=1\n"), vec!["env-file"]);
+        assert_eq!(judge("certs/client.p12", b"\x30\x82\x00\x00binary"), vec!["keystore-file"]);
+        assert!(judge("src/main.rs", b"fn main() {}\n").is_empty());
+    }
+
+    #[test]
+    fn large_files_block_but_lfs_pointers_do_not() {
+        let big = vec![b'a'; 6 * 1024 * 1024];
+        assert_eq!(judge("data/big.csv", &big), vec!["file-too-large"]);
+        let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 99999999\n";
+        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let mut file = ChangedFile::whole("data/big.csv", &pointer[..]);
+        file.size = 99_999_999;
+        let mut out = CheckOutput::default();
+        check.judge_file(&file, &mut out);
+        assert!(out.findings.is_empty());
+    }
+
+    #[test]
+    fn hidden_text_cannot_be_silenced_inline() {
+        let text = "let ok = \"user\u{202E} \u{2066}// admin\"; // tollgate:allow\n";
+        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let mut out = CheckOutput::default();
+        check.judge_file(&ChangedFile::whole("src/auth.rs", text.as_bytes()), &mut out);
+        assert_eq!(out.findings[0].rule.as_ref(), "bidi-control");
+        assert!(!out.findings[0].inline_suppressible);
+    }
+
+    #[test]
+    fn an_unparsable_assistant_configuration_fails_closed() {
+        assert_eq!(judge(".mcp.json", b"{\"mcpServers\": {"), vec!["ai-config-unreadable"]);
+        let settings = br#"{"permissions": {"defaultMode": "bypassPermissions"}}"#;
+        assert_eq!(judge(".claude/settings.json", settings), vec!["claude-bypass-permissions"]);
+    }
+}

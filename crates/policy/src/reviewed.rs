@@ -1,0 +1,220 @@
+//! Reviewed paths: a change under given globs (deletions and renames included) needs a
+//! trailer naming a reviewer; for a commit an AI assistant co-wrote, the reviewer named
+//! must not be the assistant. Judged where a message exists: commit-msg, push, receive.
+
+use globset::GlobSet;
+use serde::Deserialize;
+use tollgate_config::{Severity, Spanned};
+use tollgate_core::{ChangeContext, Message, Status};
+
+/// `[[policy.reviewed]]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewedDef {
+    pub id: Spanned<String>,
+    /// Globs of the paths whose changes need a review.
+    pub paths: Vec<Spanned<String>>,
+    /// The trailer that names the reviewer (default `Reviewed-by`).
+    #[serde(default = "reviewed_by")]
+    pub trailer: String,
+    /// `always` (default), or `ai`: only for commits an AI assistant co-wrote.
+    #[serde(default)]
+    pub when: When,
+    #[serde(default)]
+    pub severity: Severity,
+    /// Shown with the finding (who reviews these paths, say).
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum When {
+    #[default]
+    Always,
+    Ai,
+}
+
+fn reviewed_by() -> String {
+    "Reviewed-by".to_string()
+}
+
+/// A reviewed-path rule ready to judge.
+#[derive(Debug, Clone)]
+pub struct ReviewedRule {
+    pub id: String,
+    pub paths: GlobSet,
+    pub trailer: String,
+    pub when: When,
+    pub severity: Severity,
+    pub help: Option<String>,
+}
+
+/// Trailers with which commits say an assistant wrote or helped write them.
+const AI_TRAILERS: &[&str] = &["Co-authored-by", "Generated-by", "Assisted-by", "AI-assisted-by", "Made-with"];
+
+/// Names and addresses of AI coding assistants, as they sign commits (lowercase).
+const AI_NAMES: &[&str] = &[
+    "claude",
+    "anthropic.com",
+    "copilot",
+    "cursor",
+    "aider",
+    "codex",
+    "openai.com",
+    "chatgpt",
+    "gemini",
+    "jules",
+    "devin",
+    "windsurf",
+    "codeium",
+    "amazon q",
+    "codewhisperer",
+    "cline",
+    "roo code",
+    "tabnine",
+    "sourcegraph cody",
+    "[bot]",
+];
+
+/// Whether a trailer value names an AI assistant.
+pub fn names_an_assistant(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    AI_NAMES.iter().any(|n| v.contains(n))
+}
+
+/// The assistants a message credits, by their trailer values.
+pub fn assistants(message: &Message) -> Vec<&str> {
+    message
+        .trailers
+        .iter()
+        .filter(|t| AI_TRAILERS.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+        .map(|t| t.value.as_str())
+        .filter(|v| names_an_assistant(v))
+        .collect()
+}
+
+/// What a rule found wrong with a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreviewed {
+    /// The paths that needed a review (at most a few, for the report).
+    pub paths: Vec<String>,
+    pub reason: String,
+}
+
+impl ReviewedRule {
+    /// Judges a change that has a message; `None` when the rule is satisfied.
+    pub fn judge(&self, change: &ChangeContext) -> Option<Unreviewed> {
+        let message = change.message.as_ref()?;
+        let ai = assistants(message);
+        if self.when == When::Ai && ai.is_empty() {
+            return None;
+        }
+        let touched: Vec<String> = change
+            .paths
+            .iter()
+            .filter(|p| {
+                self.paths.is_match(&*p.path)
+                    || matches!(&p.status, Status::Renamed { from } if self.paths.is_match(&**from))
+            })
+            .map(|p| p.path.to_string())
+            .collect();
+        if touched.is_empty() {
+            return None;
+        }
+        let reviewers: Vec<&str> = message.trailer_values(&self.trailer).filter(|v| !v.trim().is_empty()).collect();
+        let reason = if reviewers.is_empty() {
+            format!("needs a `{}:` trailer naming who reviewed it", self.trailer)
+        } else if !ai.is_empty() && reviewers.iter().all(|r| names_an_assistant(r)) {
+            format!(
+                "an AI assistant co-wrote this commit ({}); the `{}:` trailer must name a person, not the assistant",
+                ai.join(", "),
+                self.trailer
+            )
+        } else {
+            return None;
+        };
+        let mut paths = touched;
+        paths.truncate(5);
+        Some(Unreviewed { paths, reason })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tollgate_core::{FileMode, PathChange};
+
+    use super::*;
+    use crate::paths::glob_set;
+
+    fn rule(when: When) -> ReviewedRule {
+        ReviewedRule {
+            id: "workflows".into(),
+            paths: glob_set([".github/workflows/**"]).unwrap(),
+            trailer: "Reviewed-by".into(),
+            when,
+            severity: Severity::Block,
+            help: None,
+        }
+    }
+
+    fn change(paths: &[(&str, Status)], message: &str) -> ChangeContext {
+        ChangeContext {
+            commit: None,
+            message: Some(Arc::new(Message::new(message))),
+            paths: paths
+                .iter()
+                .map(|(p, s)| PathChange {
+                    path: (*p).into(),
+                    status: s.clone(),
+                    old_mode: None,
+                    new_mode: Some(FileMode::REGULAR),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_change_under_the_globs_needs_the_trailer() {
+        let c = change(&[(".github/workflows/ci.yml", Status::Modified)], "Tweak CI\n");
+        assert!(rule(When::Always).judge(&c).unwrap().reason.contains("Reviewed-by"));
+        let ok = change(&[(".github/workflows/ci.yml", Status::Modified)], "Tweak CI\n\nReviewed-by: Ana <a@x>\n");
+        assert_eq!(rule(When::Always).judge(&ok), None);
+        let elsewhere = change(&[("src/main.rs", Status::Modified)], "Code\n");
+        assert_eq!(rule(When::Always).judge(&elsewhere), None);
+    }
+
+    #[test]
+    fn deletions_and_renames_out_of_the_globs_count() {
+        let deleted = change(&[(".github/workflows/ci.yml", Status::Deleted)], "Drop CI\n");
+        assert!(rule(When::Always).judge(&deleted).is_some());
+        let moved =
+            change(&[("ci-old.yml", Status::Renamed { from: Arc::from(".github/workflows/ci.yml") })], "Move\n");
+        assert!(rule(When::Always).judge(&moved).is_some());
+    }
+
+    #[test]
+    fn an_assistant_cannot_review_its_own_commit() {
+        let paths = [(".github/workflows/ci.yml", Status::Modified)];
+        let m = "CI\n\nCo-authored-by: Claude <noreply@anthropic.com>\nReviewed-by: Claude <noreply@anthropic.com>\n";
+        assert!(rule(When::Always).judge(&change(&paths, m)).unwrap().reason.contains("must name a person"));
+        let m = "CI\n\nCo-authored-by: Claude <noreply@anthropic.com>\nReviewed-by: Ana <ana@example.com>\n";
+        assert_eq!(rule(When::Always).judge(&change(&paths, m)), None);
+    }
+
+    #[test]
+    fn ai_only_rules_ignore_commits_no_assistant_wrote() {
+        let paths = [(".github/workflows/ci.yml", Status::Modified)];
+        assert_eq!(rule(When::Ai).judge(&change(&paths, "CI\n")), None);
+        let m = "CI\n\nCo-authored-by: GitHub Copilot <copilot@github.com>\n";
+        assert!(rule(When::Ai).judge(&change(&paths, m)).is_some());
+    }
+
+    #[test]
+    fn no_message_no_judgement() {
+        let mut c = change(&[(".github/workflows/ci.yml", Status::Modified)], "");
+        c.message = None;
+        assert_eq!(rule(When::Always).judge(&c), None);
+    }
+}
