@@ -22,6 +22,7 @@ pub fn bin(name: &str) -> PathBuf {
     match name {
         "tollgate" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate")),
         "tollgate-secrets" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-secrets")),
+        "tollgate-policy" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-policy")),
         other => panic!("unknown binary {other}"),
     }
 }

@@ -189,6 +189,15 @@ fn judge_file(
     }
     let where_ = if tool == "Write" { "line" } else { "new text, line" };
     let rule = &findings[0].rule;
+    if findings.iter().any(|f| f.check != "secrets") {
+        // Not (only) a credential: say what the policy refuses and how to fix it.
+        let helps: Vec<&str> = findings.iter().filter_map(|f| f.help.as_deref()).take(2).collect();
+        return Ok(Decision::Deny(format!(
+            "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
+            list(&findings, where_),
+            if helps.is_empty() { "Change the content so it does not.".to_string() } else { helps.join("; ") }
+        )));
+    }
     Ok(Decision::Deny(format!(
         "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
          make the code read the value at run time from an environment variable (os.environ[\"NAME\"], \
@@ -245,7 +254,12 @@ fn list(findings: &[Finding], line_word: &str) -> String {
         .take(SHOWN)
         .map(|f| {
             let line = f.line.map(|l| format!("{line_word} {l}: ")).unwrap_or_default();
-            format!("{line}{} [{}] {}", f.message, f.rule, f.redacted().unwrap_or_default())
+            let shown = match &f.evidence {
+                tollgate_core::Evidence::Secret { redacted, .. } => redacted.clone(),
+                tollgate_core::Evidence::Text(t) => t.chars().take(80).collect(),
+                tollgate_core::Evidence::None => String::new(),
+            };
+            format!("{line}{} [{}] {shown}", f.message, f.rule)
         })
         .collect();
     if findings.len() > SHOWN {

@@ -38,6 +38,7 @@
 pub mod audit;
 pub mod baseline;
 pub mod change;
+pub mod codeowners;
 pub mod engine;
 pub mod entropy;
 pub mod finding;

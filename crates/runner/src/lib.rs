@@ -128,6 +128,11 @@ pub fn run_mode(
         let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
         judged.outcome.warn(&expired.source, None, message);
     }
+    if let Some(owners) = repo.as_ref().and_then(code_owners) {
+        for f in judged.outcome.findings.iter_mut().filter(|f| !f.path.is_empty()) {
+            f.owners = owners.owners(&f.path).to_vec();
+        }
+    }
     if mode.is_full_scan() && judged.outcome.errors.is_empty() {
         judged.outcome.warnings.extend(scanner.unused_allow_warnings());
     }
@@ -150,6 +155,24 @@ pub fn run_mode(
     let _ = stdout.write_all(rendered.as_bytes());
     let _ = stdout.flush();
     Ok(exit_status(&judged.outcome))
+}
+
+/// The repository's CODEOWNERS (the first of GitHub's locations that exists): from the
+/// working tree, or from HEAD in a bare repository (a server).
+fn code_owners(repo: &Repository) -> Option<tollgate_core::codeowners::CodeOwners> {
+    use tollgate_core::codeowners::{CodeOwners, LOCATIONS};
+    let text = match repo.workdir() {
+        Some(root) => LOCATIONS.iter().find_map(|l| std::fs::read_to_string(root.join(l)).ok())?,
+        None => {
+            let tree = repo.head().ok()?.peel_to_tree().ok()?;
+            LOCATIONS.iter().find_map(|l| {
+                let entry = tree.get_path(Path::new(l)).ok()?;
+                let blob = repo.find_blob(entry.id()).ok()?;
+                Some(String::from_utf8_lossy(blob.content()).into_owned())
+            })?
+        }
+    };
+    Some(CodeOwners::parse(&text).0)
 }
 
 /// Process-wide libgit2 settings, made once before any repository is opened.

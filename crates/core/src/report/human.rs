@@ -48,6 +48,9 @@ pub fn render_human(report: &Report<'_>, color: bool) -> String {
             let _ = write!(facts, "  ({note})");
         }
         let _ = writeln!(s, "  {}", paint(&facts, dim));
+        if !f.owners.is_empty() {
+            let _ = writeln!(s, "  {}", paint(&format!("owners {}", f.owners.join(" ")), dim));
+        }
         if let Some(p) = &f.package {
             let _ = writeln!(s, "  package {} {} {}  {}", p.ecosystem, p.name, p.version, f.advisories.join(", "));
         }
