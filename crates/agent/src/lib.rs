@@ -189,7 +189,7 @@ fn judge_file(
     }
     let where_ = if tool == "Write" { "line" } else { "new text, line" };
     let rule = &findings[0].rule;
-    if findings.iter().any(|f| f.check != "secrets") {
+    if findings.iter().any(|f| f.redacted().is_none()) {
         // Not (only) a credential: say what the policy refuses and how to fix it.
         let helps: Vec<&str> = findings.iter().filter_map(|f| f.help.as_deref()).take(2).collect();
         return Ok(Decision::Deny(format!(
