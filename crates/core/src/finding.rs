@@ -405,6 +405,19 @@ fn mask_line(
     out.trim_start().to_string()
 }
 
+/// Text safe to show as a finding's evidence: at most `max` characters of `bytes`, with
+/// every token-like run (a credential no rule knows, perhaps) redacted.
+pub fn safe_excerpt(bytes: &[u8], max: usize) -> String {
+    let text = mask_tokens(bytes);
+    let text: String = text.chars().filter(|c| *c == '\t' || !c.is_control()).collect();
+    let text = text.trim();
+    if text.chars().count() > max {
+        text.chars().take(max).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
+}
+
 /// Context around a finding, with anything that looks like a token (a run of 16 or
 /// more key characters mixing letters and digits) redacted too: a line may hold a
 /// credential no rule knows, and the report must not show it.

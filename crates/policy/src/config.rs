@@ -38,6 +38,7 @@ use serde::Deserialize;
 use tollgate_config::{ConfigError, ConfigErrors, Policy, SectionLayer, Severity, Spanned};
 
 use crate::ai_config::McpAllowlist;
+use crate::content::{self, ContentRuleDef};
 use crate::paths::{self, PathRule, PathRuleDef, SizeLimits, SizeOverride};
 use crate::reviewed::{ReviewedDef, ReviewedRule};
 
@@ -61,6 +62,8 @@ pub struct PolicySection {
     pub path_rule: Vec<PathRuleDef>,
     #[serde(default)]
     pub reviewed: Vec<ReviewedDef>,
+    #[serde(default)]
+    pub content_rule: Vec<ContentRuleDef>,
     pub mcp: Option<McpSection>,
 }
 
@@ -82,6 +85,8 @@ pub struct McpSection {
 #[derive(Debug, Clone)]
 pub struct PolicyConfig {
     pub path_rules: Vec<PathRule>,
+    /// Content rules: the built-in packs', then the policy's (replacing by id).
+    pub content_rules: Vec<ContentRuleDef>,
     pub sizes: SizeLimits,
     pub reviewed: Vec<ReviewedRule>,
     pub mcp: McpAllowlist,
@@ -113,8 +118,17 @@ impl PolicyConfig {
         let defs = paths::parse_pack(paths::BUILTIN_PACK).expect("the built-in path pack parses (tested)");
         let path_rules =
             defs.iter().map(|d| PathRule::compile(d).expect("the built-in path rules compile (tested)")).collect();
+        let content_rules = content::BUILTIN_PACKS
+            .iter()
+            .flat_map(|(name, text)| {
+                toml::from_str::<content::ContentPack>(text)
+                    .unwrap_or_else(|e| panic!("{name} parses (tested): {e}"))
+                    .rule
+            })
+            .collect();
         PolicyConfig {
             path_rules,
+            content_rules,
             sizes: SizeLimits::new(paths::DEFAULT_MAX_FILE_BYTES),
             reviewed: Vec::new(),
             mcp: McpAllowlist::default(),
@@ -129,6 +143,7 @@ impl PolicyConfig {
         let mut config = PolicyConfig::builtin();
         let mut errors = ConfigErrors::default();
         let mut known: BTreeSet<String> = config.path_rules.iter().map(|r| r.id.clone()).collect();
+        known.extend(config.content_rules.iter().map(|r| r.id.get_ref().clone()));
         known.extend(CODE_RULES.iter().map(|s| s.to_string()));
         for layer in policy.section(SECTION) {
             let (section, layer_errors) = layer.parse_partial::<PolicySection>();
@@ -138,6 +153,9 @@ impl PolicyConfig {
                 known.insert(def.id.get_ref().clone());
             }
             for def in &section.reviewed {
+                known.insert(def.id.get_ref().clone());
+            }
+            for def in &section.content_rule {
                 known.insert(def.id.get_ref().clone());
             }
             match compile_layer(layer, &section, &known) {
@@ -165,6 +183,12 @@ impl PolicyConfig {
             match self.path_rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(old) => *old = rule,
                 None => self.path_rules.push(rule),
+            }
+        }
+        for rule in section.content_rule {
+            match self.content_rules.iter_mut().find(|r| r.id.get_ref() == rule.id.get_ref()) {
+                Some(old) => *old = rule,
+                None => self.content_rules.push(rule),
             }
         }
         for rule in compiled.reviewed {
@@ -224,6 +248,11 @@ fn compile_layer(
             Ok(rule) => out.path_rules.push(rule),
             Err(problems) => errors.extend(problems.into_iter().map(|(span, m)| layer.error_at(span, m))),
         }
+    }
+    for def in &section.content_rule {
+        duplicate(&def.id, &mut errors);
+        // A team's rule must pass its own examples to load, as the built-in ones do.
+        errors.extend(content::check_rule(def).into_iter().map(|(span, m)| layer.error_at(span, m)));
     }
     for def in &section.reviewed {
         duplicate(&def.id, &mut errors);

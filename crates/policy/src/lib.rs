@@ -14,7 +14,11 @@
 //!   unpinned server packages, Claude Code settings that bypass permissions or remove
 //!   tollgate's own hook — parsed, never grepped.
 //!
-//! Not built yet: code-pattern rules (insecure calls in source code) and `locked` rules.
+//! - **Content rules** ([`content`]): insecure patterns in added lines — CI workflows,
+//!   containers, infrastructure and code — as keyword-gated regexes scoped by path,
+//!   which do not fire inside comments (or string literals, unless a rule says so).
+//!
+//! Not built yet: structural (parsed) code matching, and `locked` rules.
 //!
 //! ```
 //! use tollgate_core::{Check, CheckOutput, ChangedFile};
@@ -28,12 +32,15 @@
 
 pub mod ai_config;
 pub mod config;
+pub mod content;
 pub mod hidden;
 pub mod paths;
 pub mod reviewed;
 
 use tollgate_config::{ConfigErrors, Policy, Severity};
-use tollgate_core::{ChangeContext, ChangedFile, Check, CheckOutput, Finding, PathSet, Status, Wants};
+use tollgate_core::{
+    finding, ChangeContext, ChangedFile, Check, CheckOutput, Finding, MatchLimits, PathSet, Status, Wants, Workload,
+};
 
 pub use config::PolicyConfig;
 
@@ -44,6 +51,8 @@ pub const NAME: &str = "policy";
 pub struct PolicyCheck {
     config: PolicyConfig,
     ai_paths: globset::GlobSet,
+    content: content::ContentRules,
+    limits: MatchLimits,
 }
 
 /// The assistant configuration files whose previous content the check compares with.
@@ -64,13 +73,24 @@ compiler or an AI agent (no inline marker silences this; an [[allow]] entry in t
 
 impl PolicyCheck {
     pub fn new(policy: &Policy) -> Result<PolicyCheck, ConfigErrors> {
-        let config = PolicyConfig::from_policy(policy)?;
-        Ok(PolicyCheck::with_config(config))
+        PolicyCheck::for_workload(policy, Workload::Small)
     }
 
-    pub fn with_config(config: PolicyConfig) -> PolicyCheck {
+    /// As [`PolicyCheck::new`], with the keyword automaton suited to `workload`.
+    pub fn for_workload(policy: &Policy, workload: Workload) -> Result<PolicyCheck, ConfigErrors> {
+        let config = PolicyConfig::from_policy(policy)?;
+        let mut check = PolicyCheck::with_config(config, workload);
+        check.limits = MatchLimits { max_line_bytes: policy.max_line_bytes };
+        Ok(check)
+    }
+
+    pub fn with_config(config: PolicyConfig, workload: Workload) -> PolicyCheck {
         let ai_paths = paths::glob_set(AI_CONFIG_GLOBS.iter().copied()).expect("fixed globs compile");
-        PolicyCheck { config, ai_paths }
+        let enabled: Vec<content::ContentRuleDef> =
+            config.content_rules.iter().filter(|r| config.enabled(r.id.get_ref())).cloned().collect();
+        let content = content::ContentRules::new(&enabled, workload).expect("content rules were validated when loaded");
+        let limits = MatchLimits { max_line_bytes: tollgate_config::DEFAULT_MAX_LINE_BYTES };
+        PolicyCheck { config, ai_paths, content, limits }
     }
 
     fn finding(&self, rule: &str, own: Severity, message: impl Into<String>) -> Option<Finding> {
@@ -132,6 +152,19 @@ impl PolicyCheck {
         }
     }
 
+    fn judge_content(&self, file: &ChangedFile, out: &mut CheckOutput) {
+        for hit in self.content.find(file, self.limits) {
+            let rule = &self.content.rules[hit.rule];
+            let Some(f) = self.finding(&rule.id, rule.severity, rule.description.clone()) else { continue };
+            let mut help = rule.help.clone();
+            if !rule.references.is_empty() {
+                help.push_str(&format!(" ({})", rule.references.join(", ")));
+            }
+            let excerpt = finding::safe_excerpt(&file.text[hit.span.clone()], 100);
+            out.findings.push(f.at_offset(file, hit.span).with_evidence(excerpt).with_help(help));
+        }
+    }
+
     fn judge_ai_config(&self, file: &ChangedFile, out: &mut CheckOutput) {
         if ai_config::config_kind(&file.path).is_none() || !file.content_read || file.binary {
             return;
@@ -181,6 +214,7 @@ impl Check for PolicyCheck {
         self.judge_paths(file, out);
         if file.content_read && !file.binary && !file.added.is_empty() {
             self.judge_hidden(file, out);
+            self.judge_content(file, out);
             if self.ai_paths.is_match(&*file.path) {
                 self.judge_ai_config(file, out);
             }
@@ -207,7 +241,7 @@ mod tests {
     use super::*;
 
     fn judge(path: &str, text: &[u8]) -> Vec<String> {
-        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let check = PolicyCheck::with_config(PolicyConfig::builtin(), Workload::Small);
         let mut out = CheckOutput::default();
         check.judge_file(&ChangedFile::whole(path, text), &mut out);
         out.findings.iter().map(|f| f.rule.to_string()).collect()
@@ -225,7 +259,7 @@ mod tests {
         let big = vec![b'a'; 6 * 1024 * 1024];
         assert_eq!(judge("data/big.csv", &big), vec!["file-too-large"]);
         let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 99999999\n";
-        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let check = PolicyCheck::with_config(PolicyConfig::builtin(), Workload::Small);
         let mut file = ChangedFile::whole("data/big.csv", &pointer[..]);
         file.size = 99_999_999;
         let mut out = CheckOutput::default();
@@ -236,7 +270,7 @@ mod tests {
     #[test]
     fn hidden_text_cannot_be_silenced_inline() {
         let text = "let ok = \"user\u{202E} \u{2066}// admin\"; // tollgate:allow\n";
-        let check = PolicyCheck::with_config(PolicyConfig::builtin());
+        let check = PolicyCheck::with_config(PolicyConfig::builtin(), Workload::Small);
         let mut out = CheckOutput::default();
         check.judge_file(&ChangedFile::whole("src/auth.rs", text.as_bytes()), &mut out);
         assert_eq!(out.findings[0].rule.as_ref(), "bidi-control");

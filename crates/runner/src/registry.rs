@@ -47,7 +47,7 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     name: "policy",
     binary: "tollgate-policy",
     about: "Stops forbidden files, oversized files, hidden text, unreviewed changes and risky AI assistant configuration",
-    build: |policy, _| Ok(Box::new(tollgate_policy::PolicyCheck::new(policy)?)),
+    build: |policy, workload| Ok(Box::new(tollgate_policy::PolicyCheck::for_workload(policy, workload)?)),
     check_config: |policy| tollgate_policy::PolicyConfig::from_policy(policy).map(|_| ()),
 }];
 
