@@ -127,6 +127,7 @@ fn validate_layer(layer: &SectionLayer, section: &SecretsSection, known: &BTreeS
     let mut errors = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
     for rule in &section.rule {
+        let before = errors.len();
         let id = rule.id.get_ref();
         errors.extend(rule.problems().into_iter().map(|(span, m)| layer.error_at(span, m)));
         if ids.contains(&id.as_str()) {
@@ -146,6 +147,12 @@ fn validate_layer(layer: &SectionLayer, section: &SecretsSection, known: &BTreeS
                         validate::VALIDATORS.join(", ")
                     ),
                 ));
+            }
+        }
+        if errors.len() == before {
+            // A team's rule must find its own examples, as the built-in ones must.
+            for failure in pack::example_failures(std::slice::from_ref(rule)) {
+                errors.push(layer.error_at(rule.examples.span(), format!("rule {failure}")));
             }
         }
     }

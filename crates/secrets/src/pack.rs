@@ -49,52 +49,61 @@ pub fn builtin_rules() -> Result<Vec<RuleDef>, ConfigErrors> {
     errors.into_result(rules)
 }
 
+/// Runs each rule on its own examples (as a file its path globs accept): every example
+/// must be found by that rule, no negative example may be. Returns what failed, one line
+/// each, naming the rule.
+pub fn example_failures(rules: &[RuleDef]) -> Vec<String> {
+    use crate::SecretsCheck;
+    use tollgate_core::{ChangedFile, Check, CheckOutput};
+    let check = match SecretsCheck::from_rules(rules.to_vec(), 1 << 20) {
+        Ok(c) => c,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut failures = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let id = rule.id.get_ref();
+        if let Err(e) = check.compile_rule(i) {
+            failures.push(format!("{id}: regex does not compile: {e}"));
+            continue;
+        }
+        let path = example_path(rule);
+        let found = |text: &str| {
+            let mut out = CheckOutput::default();
+            check.judge_file(&ChangedFile::whole(path.as_str(), text.as_bytes()), &mut out);
+            out.findings.iter().any(|f| &*f.rule == id.as_str())
+        };
+        for ex in rule.examples.get_ref() {
+            if !found(ex) {
+                failures.push(format!("{id}: example not found: {ex:?}"));
+            }
+        }
+        for ex in rule.negative_examples.get_ref() {
+            if found(ex) {
+                failures.push(format!("{id}: negative example found: {ex:?}"));
+            }
+        }
+    }
+    failures
+}
+
+/// A file name the rule's first path glob accepts (any name when it has none).
+fn example_path(rule: &RuleDef) -> String {
+    match rule.path_list().first() {
+        None => "example.txt".to_string(),
+        Some(glob) => glob.replace("**/", "").replace("**", "x").replace('*', "x").replace(['{', '}', '[', ']'], ""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SecretsCheck;
-    use tollgate_core::{ChangedFile, Check, CheckOutput};
 
     /// Every rule finds each of its own examples and none of its negative examples.
-    /// A file name the rule's path globs accept is used, so path-limited rules run.
     #[test]
     fn rule_examples() {
         let rules = builtin_rules().unwrap_or_else(|e| panic!("{e}"));
-        let check = SecretsCheck::from_rules(rules.clone(), 1 << 20).unwrap_or_else(|e| panic!("{e}"));
-        let mut failures = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            let id = rule.id.get_ref();
-            if let Err(e) = check.compile_rule(i) {
-                failures.push(format!("{id}: regex does not compile: {e}"));
-                continue;
-            }
-            let path = example_path(rule);
-            let found = |text: &str| {
-                let mut out = CheckOutput::default();
-                check.judge_file(&ChangedFile::whole(path.as_str(), text.as_bytes()), &mut out);
-                out.findings.iter().any(|f| &*f.rule == id.as_str())
-            };
-            for ex in rule.examples.get_ref() {
-                if !found(ex) {
-                    failures.push(format!("{id}: example not found: {ex:?}"));
-                }
-            }
-            for ex in rule.negative_examples.get_ref() {
-                if found(ex) {
-                    failures.push(format!("{id}: negative example found: {ex:?}"));
-                }
-            }
-        }
+        let failures = example_failures(&rules);
         assert!(failures.is_empty(), "{} rule example failures:\n{}", failures.len(), failures.join("\n"));
-    }
-
-    fn example_path(rule: &RuleDef) -> String {
-        match rule.path_list().first() {
-            None => "example.txt".to_string(),
-            Some(glob) => {
-                glob.replace("**/", "").replace("**", "x").replace('*', "x").replace(['{', '}', '[', ']'], "")
-            }
-        }
     }
 
     #[test]
