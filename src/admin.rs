@@ -16,7 +16,7 @@ use tollgate_install::{Environment, Request, Scope};
 use tollgate_runner::registry::{Selection, REGISTRY};
 use tollgate_runner::{Mode, Options, EXIT_BLOCKED, EXIT_CLEAN};
 
-use crate::cli::{CommonArgs, HookName, InstallArgs};
+use crate::cli::{CommonArgs, HookName, InstallArgs, PolicyAction};
 
 /// `tollgate hook NAME ARGS...`: the mode a git hook stands for, with every check.
 pub fn hook(name: HookName, args: &[String], options: &Options) -> Result<u8> {
@@ -34,6 +34,29 @@ pub fn hook(name: HookName, args: &[String], options: &Options) -> Result<u8> {
         },
     };
     Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode, options)?)
+}
+
+/// `tollgate policy show | check | test`.
+pub fn policy(action: PolicyAction, common: &CommonArgs) -> Result<u8> {
+    use tollgate_runner::policy_commands;
+    let repo = Repository::open_from_env().ok();
+    let (text, status) = match action {
+        PolicyAction::Show => {
+            let json = common.format == "json";
+            (policy_commands::show(REGISTRY, repo.as_ref(), common.config.as_deref(), json)?, EXIT_CLEAN)
+        }
+        PolicyAction::Check { files } => {
+            let (text, ok) = policy_commands::check(REGISTRY, &files);
+            (text, if ok { EXIT_CLEAN } else { tollgate_runner::EXIT_ERROR })
+        }
+        PolicyAction::Test { files } => {
+            let (text, ok) = policy_commands::test(REGISTRY, repo.as_ref(), &files)?;
+            (text, if ok { EXIT_CLEAN } else { EXIT_BLOCKED })
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(status)
 }
 
 /// `tollgate baseline create`.

@@ -121,6 +121,11 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// The policy in force, validation of policy files, and every rule's own examples.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Install the git hooks (pre-commit, pre-push, commit-msg), keeping any hook already there.
     Install(InstallArgs),
     /// Take out what `tollgate install` put in, restoring what was there before.
@@ -157,6 +162,21 @@ pub struct InstallArgs {
     /// Print what would change, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// The effective policy: layers, settings, exceptions, and every check's rules with
+    /// where each is defined (`--format json` for a machine).
+    Show,
+    /// Validate policy files (each alone); every error names its file, line and column.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run every rule on its own examples: the built-in packs and the repository's
+    /// policy, or the built-in packs and the FILEs given.
+    Test { files: Vec<PathBuf> },
 }
 
 #[derive(Debug, Subcommand)]

@@ -189,3 +189,31 @@ fn a_policy_section_mistake_names_its_line_and_column() {
     assert!(err.contains(".tollgate.toml:2:18"), "{err}");
     assert!(err.contains(".tollgate.toml:5:10"), "{err}");
 }
+
+#[test]
+fn policy_show_check_and_test_describe_validate_and_exercise_the_rules() {
+    let repo = Repo::new();
+    repo.write(
+        ".tollgate.toml",
+        "[policy]\ndisable = [\"env-variant-file\"]\n\n[[policy.path_rule]]\nid = \"exports\"\ndescription = \"Customer exports\"\npaths = [\"**/exports/*.csv\"]\nexamples = [\"exports/a.csv\"]\nnegative_examples = [\"exports/a.md\"]\n",
+    );
+    let out = repo.run("tollgate", &["policy", "show", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = json(&out);
+    let policy = shown["checks"].as_array().unwrap().iter().find(|c| c["name"] == "policy").unwrap();
+    let rule = |id: &str| policy["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).cloned().unwrap();
+    assert_eq!(rule("env-variant-file")["enabled"], false);
+    assert!(rule("exports")["source"].as_str().unwrap().ends_with(".tollgate.toml"));
+    assert_eq!(rule("env-file")["source"], "built-in");
+
+    let out = repo.run("tollgate", &["policy", "test"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("every example behaves"));
+
+    repo.write("broken.toml", "[[policy.path_rule]]\nid = \"x\"\ndescription = \"x\"\npaths = [\"*.csv\"]\nexamples = [\"a.txt\"]\nnegative_examples = [\"b.md\"]\n");
+    let out = repo.run("tollgate", &["policy", "check", ".tollgate.toml", "broken.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = text(&out.stdout);
+    assert!(report.contains(".tollgate.toml: ok"), "{report}");
+    assert!(report.contains("broken.toml:5:12") && report.contains("does not match its example `a.txt`"), "{report}");
+}

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
                 admin::create_baseline(&options, &output, working_tree, &revs)
             }
             Command::Hook { name, args } => admin::hook(name, &args, &options),
+            Command::Policy { action } => admin::policy(action, &cli.common),
             Command::Install(args) => admin::install(&args),
             Command::Uninstall(args) => admin::uninstall(&args),
             Command::Doctor => admin::doctor(&cli.common),

@@ -35,6 +35,17 @@ pub use error::{line_column, ConfigError, ConfigErrors};
 pub use schema::{AllowEntry, RuleDef, RulePack, Settings, Severity, Spanned};
 pub use section::SectionLayer;
 
+/// One rule of a check as the policy in force has it, for `tollgate policy show`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub description: String,
+    pub severity: &'static str,
+    pub enabled: bool,
+    /// Where the rule is defined: `built-in`, or the policy file that (re)defines it.
+    pub source: String,
+}
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -112,6 +112,15 @@ pub const CODE_RULES: &[&str] = &[
     "ai-config-unreadable",
 ];
 
+/// The severity of a rule built into the check's code, before the policy's overrides:
+/// heuristic ones warn.
+pub fn code_rule_severity(id: &str) -> Severity {
+    match id {
+        "invisible-character" | "mcp-server-unpinned" | "claude-enable-all-mcp" => Severity::Warn,
+        _ => Severity::Block,
+    }
+}
+
 impl PolicyConfig {
     /// The built-in pack alone (no policy files).
     pub fn builtin() -> PolicyConfig {
@@ -379,4 +388,57 @@ names = ["github"]
         assert!(at.contains(&(6, 10)), "{errors}");
         assert!(at.contains(&(9, 1)), "{errors}");
     }
+}
+
+/// Every rule of the policy check under `policy`, with where it is defined, its
+/// severity and whether it is switched on.
+pub fn describe(policy: &Policy) -> Result<Vec<tollgate_config::RuleInfo>, ConfigErrors> {
+    let config = PolicyConfig::from_policy(policy)?;
+    let mut source: BTreeMap<String, String> = BTreeMap::new();
+    for layer in policy.section(SECTION) {
+        let (section, _) = layer.parse_partial::<PolicySection>();
+        let Some(section) = section else { continue };
+        let ids = section.path_rule.iter().map(|r| &r.id).chain(section.content_rule.iter().map(|r| &r.id));
+        for id in ids.chain(section.reviewed.iter().map(|r| &r.id)) {
+            source.insert(id.get_ref().clone(), layer.file().to_string());
+        }
+    }
+    let info = |id: &str, description: &str, own: Severity| tollgate_config::RuleInfo {
+        id: id.to_string(),
+        description: description.to_string(),
+        severity: config.severity_of(id, own).as_str(),
+        enabled: config.enabled(id),
+        source: source.get(id).cloned().unwrap_or_else(|| "built-in".to_string()),
+    };
+    let mut rules: Vec<tollgate_config::RuleInfo> = Vec::new();
+    rules.extend(config.path_rules.iter().map(|r| info(&r.id, &r.description, r.severity)));
+    rules.extend(config.content_rules.iter().map(|r| info(r.id.get_ref(), &r.description, r.severity)));
+    rules.extend(config.reviewed.iter().map(|r| info(&r.id, "changes here need a reviewer's trailer", r.severity)));
+    for id in CODE_RULES {
+        rules.push(info(id, "built into the check", code_rule_severity(id)));
+    }
+    Ok(rules)
+}
+
+/// Runs every path and content rule in force on its own examples; returns what failed.
+pub fn self_test(policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
+    let config = PolicyConfig::from_policy(policy)?;
+    let mut failures = Vec::new();
+    for def in &config.content_rules {
+        failures.extend(content::check_rule(def).into_iter().map(|(_, m)| m));
+    }
+    // Path rules pass their examples or do not load; loading them again is the test.
+    for (name, text) in [(paths::BUILTIN_PACK_NAME, paths::BUILTIN_PACK)] {
+        match paths::parse_pack(text) {
+            Ok(defs) => {
+                for def in &defs {
+                    if let Err(problems) = PathRule::compile(def) {
+                        failures.extend(problems.into_iter().map(|(_, m)| format!("{name}: {m}")));
+                    }
+                }
+            }
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    Ok(failures)
 }

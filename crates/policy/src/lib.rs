@@ -137,10 +137,7 @@ impl PolicyCheck {
     fn judge_hidden(&self, file: &ChangedFile, out: &mut CheckOutput) {
         let regions: Vec<std::ops::Range<usize>> = file.added.iter().map(|r| r.start..r.end).collect();
         for hit in hidden::find_hidden(&file.text, &regions) {
-            let own = match hit.kind {
-                hidden::HiddenKind::InvisibleCharacter => Severity::Warn,
-                _ => Severity::Block,
-            };
+            let own = config::code_rule_severity(hit.kind.rule_id());
             if let Some(f) = self.finding(hit.kind.rule_id(), own, hit.kind.message()) {
                 out.findings.push(
                     f.at_offset(file, hit.span.clone())
@@ -172,10 +169,7 @@ impl PolicyCheck {
         match ai_config::judge(&file.path, &file.text, file.previous.as_deref(), &self.config.mcp) {
             Ok(findings) => {
                 for c in findings {
-                    let own = match c.rule {
-                        ai_config::RULE_MCP_UNPINNED | ai_config::RULE_ENABLE_ALL_MCP => Severity::Warn,
-                        _ => Severity::Block,
-                    };
+                    let own = config::code_rule_severity(c.rule);
                     if let Some(f) = self.finding(c.rule, own, c.message) {
                         let end = (c.offset + 1).min(file.text.len());
                         out.findings.push(f.at_offset(file, c.offset..end).with_evidence(c.evidence));

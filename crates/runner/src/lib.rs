@@ -14,6 +14,7 @@
 
 mod error;
 pub mod layers;
+pub mod policy_commands;
 pub mod registry;
 
 use std::io::{IsTerminal, Write};

@@ -3,7 +3,7 @@
 //! loader's sections and `.pre-commit-hooks.yaml` all follow this list (a test fails
 //! when they disagree).
 
-use tollgate_config::{ConfigErrors, Policy};
+use tollgate_config::{ConfigErrors, Policy, RuleInfo};
 use tollgate_core::{Check, Workload};
 
 /// Why a check could not be prepared (its policy section or rules are invalid).
@@ -14,6 +14,12 @@ pub type BuildCheck = fn(&Policy, Workload) -> Result<Box<dyn Check>, BuildError
 
 /// Validates a check's own policy section (every error, located).
 pub type CheckConfig = fn(&Policy) -> Result<(), ConfigErrors>;
+
+/// Every rule of a check under a policy, for `tollgate policy show`.
+pub type DescribeRules = fn(&Policy) -> Result<Vec<RuleInfo>, ConfigErrors>;
+
+/// Runs every rule of a check on its own examples; returns what failed.
+pub type SelfTest = fn(&Policy) -> Result<Vec<String>, ConfigErrors>;
 
 /// One row of the registry.
 #[derive(Clone, Copy)]
@@ -28,6 +34,10 @@ pub struct CheckEntry {
     pub build: BuildCheck,
     /// Validates its policy section without preparing the check.
     pub check_config: CheckConfig,
+    /// Lists its rules as the policy has them.
+    pub describe: DescribeRules,
+    /// Runs its rules' examples.
+    pub self_test: SelfTest,
 }
 
 impl std::fmt::Debug for CheckEntry {
@@ -43,12 +53,16 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     about: "Stops hardcoded credentials before they leave the machine",
     build: |policy, workload| Ok(Box::new(tollgate_secrets::SecretsCheck::for_workload(policy, workload)?)),
     check_config: |policy| tollgate_secrets::SecretsConfig::from_policy(policy).map(|_| ()),
+    describe: tollgate_secrets::config::describe,
+    self_test: tollgate_secrets::config::self_test,
 }, CheckEntry {
     name: "policy",
     binary: "tollgate-policy",
     about: "Stops forbidden files, oversized files, hidden text, unreviewed changes and risky AI assistant configuration",
     build: |policy, workload| Ok(Box::new(tollgate_policy::PolicyCheck::for_workload(policy, workload)?)),
     check_config: |policy| tollgate_policy::PolicyConfig::from_policy(policy).map(|_| ()),
+    describe: tollgate_policy::config::describe,
+    self_test: tollgate_policy::config::self_test,
 }];
 
 /// The policy sections a registry's checks own.

@@ -89,6 +89,8 @@ const TOY_REGISTRY: &[CheckEntry] = &[CheckEntry {
     about: "a toy check",
     build: build_toy,
     check_config: |_| Ok(()),
+    describe: |_| Ok(Vec::new()),
+    self_test: |_| Ok(Vec::new()),
 }];
 
 fn git(dir: &Path, args: &[&str]) -> String {
