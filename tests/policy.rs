@@ -217,3 +217,33 @@ fn policy_show_check_and_test_describe_validate_and_exercise_the_rules() {
     assert!(report.contains(".tollgate.toml: ok"), "{report}");
     assert!(report.contains("broken.toml:5:12") && report.contains("does not match its example `a.txt`"), "{report}");
 }
+
+#[test]
+fn a_rule_the_organisation_locked_cannot_be_weakened_by_the_repository() {
+    let repo = Repo::new();
+    let org = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(org.path(), "[settings]\nlocked = [\"env-file\", \"aws-access-key-id\"]\n").unwrap();
+    repo.git(&["config", "tollgate.policy", org.path().to_str().unwrap()]);
+    repo.write("deploy/.env", "X=1\n");
+    repo.write("app.py", format!("KEY = \"{}\"  # tollgate:allow\n", aws_key()));
+    repo.git(&["add", "deploy/.env", "app.py"]);
+
+    // Switching it off is refused, at the line and column that tries.
+    repo.write(".tollgate.toml", "[policy]\ndisable = [\"env-file\"]\n");
+    let out = repo.run("tollgate", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(".tollgate.toml:2:12: rule `env-file` is locked by"), "{}", text(&out.stderr));
+
+    // An exception by path alone, or an inline marker, does not silence it either.
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"**\"\nreason = \"everything is fine\"\n");
+    let out = repo.run("tollgate", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let found = rules(&json(&out));
+    assert!(found.contains(&"env-file".to_string()) && found.contains(&"aws-access-key-id".to_string()), "{found:?}");
+
+    // A repository cannot lock rules itself.
+    repo.write(".tollgate.toml", "[settings]\nlocked = [\"env-file\"]\n");
+    let out = repo.run("tollgate", &["pre-commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("only the organisation's policy"), "{}", text(&out.stderr));
+}

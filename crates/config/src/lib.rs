@@ -20,7 +20,7 @@
 //! let text = "[settings]\ninline_alow = true\nmax_file_bytes = \"big\"\n".to_string();
 //! let errors = Policy::from_texts(vec![(repo, text)], &["secrets"]).unwrap_err();
 //! assert_eq!(errors.to_string(), ".tollgate.toml:2:1: unknown field `inline_alow`, expected one of \
-//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`\n\
+//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`\n\
 //!     .tollgate.toml:3:18: invalid type: string \"big\", expected u64");
 //! ```
 
@@ -104,6 +104,8 @@ pub struct Policy {
     sections: BTreeMap<String, Vec<SectionLayer>>,
     /// `[<check>] enabled`, as the last layer that set it says.
     enabled: BTreeMap<String, bool>,
+    /// Rules the organisation locked, with the file that locked each.
+    pub locked: BTreeMap<String, String>,
 }
 
 impl Default for Policy {
@@ -117,6 +119,7 @@ impl Default for Policy {
             audit_log: true,
             allow: Vec::new(),
             expired_allow: Vec::new(),
+            locked: BTreeMap::new(),
             sections: BTreeMap::new(),
             enabled: BTreeMap::new(),
         }
@@ -174,9 +177,37 @@ impl Policy {
         let today = today();
         for (layer, text) in layers {
             let source = Source::new(&layer.path().display().to_string(), &text);
-            let (contents, layer_errors) = parse_layer(&source, sections);
-            policy.apply(contents, today);
+            let (mut contents, layer_errors) = parse_layer(&source, sections);
             errors.extend(layer_errors);
+            let organisation = matches!(layer, LayerSource::Organisation(_));
+            if let Some(locked) = contents.settings.locked.take() {
+                for id in locked {
+                    if organisation {
+                        policy.locked.insert(id.into_inner(), source.file().to_string());
+                    } else {
+                        let message =
+                            "only the organisation's policy (tollgate.policy / TOLLGATE_POLICY) can lock rules";
+                        errors.push(source.error_at(id.span(), message));
+                    }
+                }
+            }
+            for section in &mut contents.sections {
+                section.set_organisation(organisation);
+            }
+            for entry in &mut contents.allow {
+                entry.organisation = organisation;
+                if let (false, Some(rule)) = (organisation, &entry.rule) {
+                    if let Some(by) = policy.locked.get(rule) {
+                        errors.push(ConfigError {
+                            file: source.file().to_string(),
+                            line: entry.location.rsplit(':').next().and_then(|l| l.parse().ok()).unwrap_or(0),
+                            column: 1,
+                            message: format!("rule `{rule}` is locked by {by}: a repository cannot allow it"),
+                        });
+                    }
+                }
+            }
+            policy.apply(contents, today);
             policy.layers.push(layer);
         }
         (policy, errors)

@@ -26,6 +26,9 @@ pub struct Settings {
     pub baseline: Option<String>,
     /// Append one JSON line per hook run to the audit log (default true).
     pub audit_log: Option<bool>,
+    /// Rule ids no later layer may weaken (switch off, lower, redefine or allow); only
+    /// the organisation's policy may lock rules.
+    pub locked: Option<Vec<Spanned<String>>>,
 }
 
 /// `[[allow]]`: an exception. Every field given must match; a reason is required.
@@ -47,6 +50,10 @@ pub struct AllowEntry {
     pub source: String,
     /// `file:line` of the entry's `[[allow]]` header, for reports that cite it.
     pub location: String,
+    /// Whether the entry comes from the organisation's policy (only those may allow a
+    /// locked rule).
+    #[doc(hidden)]
+    pub organisation: bool,
 }
 
 /// `[[allow]]` as written, with spans for validation.
@@ -116,6 +123,7 @@ impl AllowEntry {
             expires: raw.expires,
             source: source.file().to_string(),
             location: format!("{}:{line}", source.file()),
+            organisation: false,
         };
         (Some(entry), errors)
     }

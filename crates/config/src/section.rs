@@ -19,11 +19,22 @@ use crate::{ConfigError, ConfigErrors};
 pub struct SectionLayer {
     source: Source,
     name: String,
+    organisation: bool,
 }
 
 impl SectionLayer {
     pub(crate) fn new(source: Source, name: &str) -> SectionLayer {
-        SectionLayer { source, name: name.to_string() }
+        SectionLayer { source, name: name.to_string(), organisation: false }
+    }
+
+    pub(crate) fn set_organisation(&mut self, organisation: bool) {
+        self.organisation = organisation;
+    }
+
+    /// Whether the section comes from the organisation's policy (which may lock rules,
+    /// and whose changes to locked rules stand).
+    pub fn is_organisation(&self) -> bool {
+        self.organisation
     }
 
     /// The policy file the section was read from, as errors name it.
@@ -96,4 +107,40 @@ impl SectionLayer {
 
 fn empty<'a>() -> DeValue<'a> {
     DeValue::Table(DeTable::new())
+}
+
+impl SectionLayer {
+    /// Errors for what this layer does to rules the organisation locked (`locked`: id
+    /// to the file that locked it): switching one off, lowering its severity or
+    /// redefining it. The organisation's own layers may.
+    pub fn weakens_locked(
+        &self,
+        locked: &std::collections::BTreeMap<String, String>,
+        disabled: &[Spanned<String>],
+        severities: &std::collections::BTreeMap<Spanned<String>, Spanned<crate::Severity>>,
+        redefined: &[&Spanned<String>],
+    ) -> Vec<ConfigError> {
+        if self.organisation || locked.is_empty() {
+            return Vec::new();
+        }
+        let mut errors = Vec::new();
+        let mut refuse = |id: &Spanned<String>, what: &str| {
+            if let Some(by) = locked.get(id.get_ref()) {
+                let message = format!("rule `{}` is locked by {by}: a repository cannot {what} it", id.get_ref());
+                errors.push(self.error_at(id.span(), message));
+            }
+        };
+        for id in disabled {
+            refuse(id, "switch off");
+        }
+        for (id, severity) in severities {
+            if *severity.get_ref() == crate::Severity::Warn {
+                refuse(id, "lower the severity of");
+            }
+        }
+        for id in redefined {
+            refuse(id, "redefine");
+        }
+        errors
+    }
 }

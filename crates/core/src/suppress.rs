@@ -48,6 +48,8 @@ struct CompiledAllow {
     source: String,
     /// Findings it suppressed in this run (judging runs on several threads).
     used: AtomicUsize,
+    /// From the organisation's policy: the only entries that apply to locked rules.
+    organisation: bool,
 }
 
 /// The suppressions in force for a run.
@@ -56,6 +58,9 @@ pub struct Suppressions {
     inline: bool,
     allow: Vec<CompiledAllow>,
     baseline: HashSet<String>,
+    /// Rules the organisation locked: no inline marker and no repository exception
+    /// silences them.
+    locked: HashSet<String>,
 }
 
 impl Suppressions {
@@ -72,21 +77,29 @@ impl Suppressions {
                     fingerprint: a.fingerprint.clone(),
                     source: if a.location.is_empty() { a.source.clone() } else { a.location.clone() },
                     used: AtomicUsize::new(0),
+                    organisation: a.organisation,
                 })
             })
             .collect::<Result<_, globset::Error>>()?;
-        Ok(Suppressions { inline, allow, baseline })
+        Ok(Suppressions { inline, allow, baseline, locked: HashSet::new() })
     }
 
     /// The reason a finding is not reported, if any.
+    /// Rules no inline marker or repository exception may silence.
+    pub fn with_locked(mut self, locked: impl IntoIterator<Item = String>) -> Suppressions {
+        self.locked = locked.into_iter().collect();
+        self
+    }
+
     /// `file`: the file the finding is in, whose lines may carry inline markers.
     pub fn suppressed_by(&self, finding: &Finding, file: Option<&ChangedFile>) -> Option<SuppressedBy> {
-        if let Some(file) = file.filter(|_| self.inline && finding.inline_suppressible) {
+        let locked = self.locked.contains(&*finding.rule);
+        if let Some(file) = file.filter(|_| self.inline && finding.inline_suppressible && !locked) {
             if inline_allowed(file, finding) {
                 return Some(SuppressedBy::Inline);
             }
         }
-        if let Some(entry) = self.allow.iter().find(|a| a.matches(finding)) {
+        if let Some(entry) = self.allow.iter().find(|a| (a.organisation || !locked) && a.matches(finding)) {
             entry.used.fetch_add(1, Ordering::Relaxed);
             return Some(SuppressedBy::Policy);
         }
@@ -211,6 +224,7 @@ mod tests {
             expires: None,
             source: format!("{check}.toml"),
             location: format!("{check}.toml:1"),
+            organisation: false,
         };
         let s = Suppressions::new(false, &[entry("policy"), entry("secrets")], HashSet::new()).unwrap();
         let (file, f) = toy_finding("secrets", true);

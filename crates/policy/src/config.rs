@@ -167,6 +167,14 @@ impl PolicyConfig {
             for def in &section.content_rule {
                 known.insert(def.id.get_ref().clone());
             }
+            let redefined: Vec<&Spanned<String>> = section
+                .path_rule
+                .iter()
+                .map(|r| &r.id)
+                .chain(section.content_rule.iter().map(|r| &r.id))
+                .chain(section.reviewed.iter().map(|r| &r.id))
+                .collect();
+            layer_errors.extend(layer.weakens_locked(&policy.locked, &section.disable, &section.severity, &redefined));
             match compile_layer(layer, &section, &known) {
                 Ok(compiled) if layer_errors.is_empty() => config.apply(section, compiled),
                 Ok(_) => {}

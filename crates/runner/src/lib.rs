@@ -442,7 +442,8 @@ pub fn build_scanner(
     };
     let inline = policy.inline_allow && !options.no_inline_allow;
     let suppressions = Suppressions::new(inline, &policy.allow, baseline)
-        .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?;
+        .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?
+        .with_locked(policy.locked.keys().cloned());
     Ok(Scanner::new(checks, suppressions, policy.max_file_bytes))
 }
 

@@ -71,6 +71,8 @@ impl SecretsConfig {
             let mut layer_errors: Vec<ConfigError> = layer_errors.into_iter().collect();
             let section = section.unwrap_or_default();
             layer_errors.extend(validate_layer(layer, &section, &known));
+            let redefined: Vec<&Spanned<String>> = section.rule.iter().map(|r| &r.id).collect();
+            layer_errors.extend(layer.weakens_locked(&policy.locked, &section.disable, &section.severity, &redefined));
             if layer_errors.is_empty() {
                 config.apply(section);
             } else {
