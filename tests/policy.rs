@@ -247,3 +247,23 @@ fn a_rule_the_organisation_locked_cannot_be_weakened_by_the_repository() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("only the organisation's policy"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_workflow_expanding_issue_text_into_a_script_is_refused() {
+    let repo = repo_with_hooks();
+    repo.write(
+        ".github/workflows/triage.yml",
+        "on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"New issue: ${{ github.event.issue.title }}\"\n",
+    );
+    let out = commit(&repo, "triage");
+    refused(&out, "gha-untrusted-expression-in-script");
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert!(all.contains("triage.yml:6:"), "{all}");
+    // The safe form: the text goes through an environment variable.
+    repo.write(
+        ".github/workflows/triage.yml",
+        "on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo \"New issue: $TITLE\"\n",
+    );
+    let out = commit(&repo, "triage");
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
