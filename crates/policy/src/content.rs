@@ -67,7 +67,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct ContentRule {
     pub id: String,
-    unless_line: Option<regex::bytes::Regex>,
+    /// Compiled on the first match of the rule (most runs match nothing).
+    unless_line: Option<(String, std::sync::OnceLock<Option<regex::bytes::Regex>>)>,
     pub description: String,
     pub severity: Severity,
     pub help: String,
@@ -127,7 +128,7 @@ impl ContentRules {
             .iter()
             .map(|d| ContentRule {
                 id: d.id.get_ref().clone(),
-                unless_line: d.unless_line.as_ref().and_then(|u| compile_regex(u.get_ref()).ok()),
+                unless_line: d.unless_line.as_ref().map(|u| (u.get_ref().clone(), std::sync::OnceLock::new())),
                 description: d.description.clone(),
                 severity: d.severity,
                 help: d.help.clone(),
@@ -159,9 +160,10 @@ impl ContentRules {
             if span.is_empty() || !file.is_added(span.start) {
                 return;
             }
-            if let Some(unless) = &self.rules[rule].unless_line {
+            if let Some((pattern, compiled)) = &self.rules[rule].unless_line {
                 let line = tollgate_core::change::line_bounds(&file.text, span.start);
-                if unless.is_match(&file.text[line]) {
+                let unless = compiled.get_or_init(|| compile_regex(pattern).ok());
+                if unless.as_ref().is_some_and(|u| u.is_match(&file.text[line])) {
                     return;
                 }
             }
