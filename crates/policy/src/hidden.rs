@@ -251,17 +251,11 @@ impl Scanner<'_> {
         // writer's doubling) carries no data; a payload needs several distinct values.
         let repeated_presentation =
             cps.len() < 16 && cps.iter().all(|&c| c == cps[0]) && matches!(cps[0], 0xFE0E | 0xFE0F);
+        // One selector carries at most one byte: a payload needs a run (seen in real
+        // code: a regex character class listing Unicode ranges up to U+E01EF).
         let detail = match cps.as_slice() {
             _ if repeated_presentation => None,
-            [c] if *c < 0xE0100 => None,
-            [c] => {
-                let prev = prev_char(self.text, p);
-                match prev {
-                    Nb::Ch(h) if is_han(h as u32) => None,
-                    Nb::Ch(h) => Some(format!("{} after non-ideograph U+{:04X}", code_name(*c), h as u32)),
-                    _ => Some(format!("{} without a base character", code_name(*c))),
-                }
-            }
+            [_] => None,
             _ => {
                 let bytes: Vec<u8> = cps
                     .iter()
@@ -462,21 +456,6 @@ fn class(cp: u32, pos: usize) -> Class {
         | 0xFFA0 => Class::Invisible,
         _ => Class::Other,
     }
-}
-
-/// Han ideographs (unified, extensions A–I, compatibility), the bases of
-/// registered ideographic variation sequences.
-fn is_han(cp: u32) -> bool {
-    matches!(
-        cp,
-        0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xF900..=0xFAFF
-            | 0x20000..=0x2A6DF
-            | 0x2A700..=0x2EE5F
-            | 0x2F800..=0x2FA1F
-            | 0x30000..=0x323AF
-    )
 }
 
 /// A neighbouring character.
@@ -1004,13 +983,10 @@ mod tests {
     }
 
     #[test]
-    fn supplementary_selector_after_non_han_reported() {
-        let f = all("😀\u{E0100}");
-        assert_eq!(f.len(), 1);
-        assert_eq!(f[0].kind, VariationSelectorPayload);
-        assert_eq!(f[0].detail, "U+E0100 VARIATION SELECTOR-17 after non-ideograph U+1F600");
-        assert_eq!(kinds("a\u{E0105}"), [VariationSelectorPayload]);
-        assert_eq!(all("\u{E0105}")[0].detail, "U+E0105 VARIATION SELECTOR-22 without a base character");
+    fn a_single_selector_carries_no_payload() {
+        assert!(all("😀\u{E0100}").is_empty());
+        assert!(all("[\u{E0100}-\u{E01EF}]").is_empty());
+        assert_eq!(kinds("a\u{E0105}\u{E0110}"), [VariationSelectorPayload]);
     }
 
     #[test]

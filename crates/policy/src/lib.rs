@@ -136,7 +136,13 @@ impl PolicyCheck {
 
     fn judge_hidden(&self, file: &ChangedFile, out: &mut CheckOutput) {
         let regions: Vec<std::ops::Range<usize>> = file.added.iter().map(|r| r.start..r.end).collect();
+        let translation = is_translation_file(&file.path);
         for hit in hidden::find_hidden(&file.text, &regions) {
+            // Translations into right-to-left languages embed text with balanced bidi
+            // controls; an override left open on the line is still Trojan Source.
+            if translation && hit.kind == hidden::HiddenKind::BidiControl && bidi_balanced(&file.text, hit.span.start) {
+                continue;
+            }
             let own = config::code_rule_severity(hit.kind.rule_id());
             if let Some(f) = self.finding(hit.kind.rule_id(), own, hit.kind.message()) {
                 out.findings.push(
@@ -185,6 +191,33 @@ impl PolicyCheck {
             }
         }
     }
+}
+
+/// Translation catalogues, where right-to-left text legitimately carries bidi controls.
+fn is_translation_file(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "po" | "pot" | "mo" | "xlf" | "xliff" | "strings" | "stringsdict" | "arb" | "resx" | "ftl")
+}
+
+/// Whether every embedding, override and isolate opened on the line holding `offset`
+/// is closed on it (PDF for U+202A–E, PDI for U+2066–8).
+fn bidi_balanced(text: &[u8], offset: usize) -> bool {
+    let line = tollgate_core::change::line_bounds(text, offset);
+    let line = String::from_utf8_lossy(&text[line]);
+    let (mut embeds, mut isolates) = (0i32, 0i32);
+    for c in line.chars() {
+        match c {
+            '\u{202A}'..='\u{202E}' if c != '\u{202C}' => embeds += 1,
+            '\u{202C}' => embeds -= 1,
+            '\u{2066}'..='\u{2068}' => isolates += 1,
+            '\u{2069}' => isolates -= 1,
+            _ => {}
+        }
+        if embeds < 0 || isolates < 0 {
+            return false;
+        }
+    }
+    embeds == 0 && isolates == 0
 }
 
 impl Check for PolicyCheck {
@@ -269,6 +302,16 @@ mod tests {
         check.judge_file(&ChangedFile::whole("src/auth.rs", text.as_bytes()), &mut out);
         assert_eq!(out.findings[0].rule.as_ref(), "bidi-control");
         assert!(!out.findings[0].inline_suppressible);
+    }
+
+    #[test]
+    fn balanced_bidi_controls_in_translations_are_text_but_open_ones_are_not() {
+        let po = "msgid \"Save\"\nmsgstr \"\u{202B}پاشەکەوت\u{202C}\"\n";
+        assert!(judge("locale/ckb/LC_MESSAGES/django.po", po.as_bytes()).is_empty());
+        let open = "msgstr \"\u{202E}evil\"\n";
+        assert_eq!(judge("locale/ckb/LC_MESSAGES/django.po", open.as_bytes()), vec!["bidi-control"]);
+        let in_code = judge("src/ui.py", po.as_bytes());
+        assert!(!in_code.is_empty() && in_code.iter().all(|r| r == "bidi-control"), "{in_code:?}");
     }
 
     #[test]
