@@ -180,6 +180,28 @@ pub fn doctor(common: &CommonArgs) -> Result<u8> {
     Ok(if healthy { EXIT_CLEAN } else { EXIT_BLOCKED })
 }
 
+/// What the agent hook judges with: every check the policy enables, and the policy
+/// check's command rules.
+struct AgentScanners<'a> {
+    common: &'a CommonArgs,
+}
+
+impl tollgate_agent::ScannerSource for AgentScanners<'_> {
+    fn scanner(&self, repo: Option<&Repository>) -> Result<Scanner, BoxError> {
+        let options = self.common.options()?;
+        let policy = tollgate_runner::load_policy(REGISTRY, repo, self.common.config.as_deref())?;
+        Ok(tollgate_runner::build_scanner(REGISTRY, Selection::All, &policy, repo, &options, Workload::Small)?)
+    }
+
+    fn disabled_commands(&self, repo: Option<&Repository>) -> Result<Vec<String>, BoxError> {
+        let policy = tollgate_runner::load_policy(REGISTRY, repo, self.common.config.as_deref())?;
+        if !policy.check_enabled(tollgate_policy::NAME) {
+            return Ok(Vec::new());
+        }
+        Ok(tollgate_policy::PolicyConfig::from_policy(&policy)?.disabled.into_iter().collect())
+    }
+}
+
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the
 /// decision on stdout; its own failures deny (a crash would let the call through).
 pub fn agent_hook(common: &CommonArgs) -> ExitCode {
@@ -188,11 +210,7 @@ pub fn agent_hook(common: &CommonArgs) -> ExitCode {
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok());
-    let scanners = |repo: Option<&Repository>| -> Result<Scanner, BoxError> {
-        let options = common.options()?;
-        let policy = tollgate_runner::load_policy(REGISTRY, repo, common.config.as_deref())?;
-        Ok(tollgate_runner::build_scanner(REGISTRY, Selection::All, &policy, repo, &options, Workload::Small)?)
-    };
+    let scanners = AgentScanners { common };
     let answer = match std::io::stdin().read_to_end(&mut input) {
         Ok(_) => tollgate_agent::answer(&input, &scanners, fallback_dir.as_deref().map(Path::new)),
         Err(e) => Answer {

@@ -267,3 +267,27 @@ fn a_workflow_expanding_issue_text_into_a_script_is_refused() {
     let out = commit(&repo, "triage");
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
 }
+
+#[test]
+fn the_agent_hooks_command_rules_are_policy_rules() {
+    let repo = Repo::new();
+    let payload = serde_json::json!({
+        "session_id": "s", "cwd": repo.path(), "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": { "command": "git commit --no-verify -m wip" },
+    });
+    let decision = |repo: &Repo| {
+        let out = repo.run_with_stdin("tollgate", &["agent-hook"], &payload.to_string());
+        if out.stdout.is_empty() {
+            "allow".to_string()
+        } else {
+            json(&out)["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").to_string()
+        }
+    };
+    assert_eq!(decision(&repo), "deny");
+    // Listed and tested with the policy check's rules, switched off like them.
+    let shown = json(&repo.run("tollgate", &["policy", "show", "--format", "json"]));
+    let policy = shown["checks"].as_array().unwrap().iter().find(|c| c["name"] == "policy").unwrap().clone();
+    assert!(policy["rules"].as_array().unwrap().iter().any(|r| r["id"] == "git-commit-no-verify"), "{policy}");
+    repo.write(".tollgate.toml", "[policy]\ndisable = [\"git-commit-no-verify\"]\n");
+    assert_eq!(decision(&repo), "allow");
+}

@@ -1,4 +1,6 @@
-//! Dangerous command lines, written as data (`policies/agent/commands.toml`, embedded
+//! Dangerous command lines, written as data (`policies/policy/agent-commands.toml`, one
+//! of the policy check's packs: `tollgate policy show` lists them, `policy test` runs
+//! their examples, `[policy] disable` switches one off), embedded
 //! at build time): piping a download into a shell, skipping or switching off the hooks.
 
 use regex::Regex;
@@ -7,8 +9,8 @@ use tollgate_config::ConfigError;
 
 use crate::shell;
 
-const BUILTIN_FILE: &str = "policies/agent/commands.toml";
-const BUILTIN: &str = include_str!("../../../policies/agent/commands.toml");
+pub const BUILTIN_FILE: &str = "policies/policy/agent-commands.toml";
+pub const BUILTIN: &str = include_str!("../../../policies/policy/agent-commands.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +72,37 @@ impl CommandPatterns {
         self.patterns.iter().filter(|(_, re)| views.iter().any(|v| re.is_match(v))).map(|(def, _)| def).collect()
     }
 
+    /// The patterns but those whose ids are listed (switched off by the policy).
+    pub fn without(mut self, disabled: &[String]) -> CommandPatterns {
+        self.patterns.retain(|(def, _)| !disabled.contains(&def.id));
+        self
+    }
+
+    /// Every pattern's id and description.
+    pub fn describe(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.patterns.iter().map(|(def, _)| (def.id.as_str(), def.description.as_str()))
+    }
+
+    /// Runs each pattern on its own examples, read the way the agent hook reads
+    /// command lines; returns what failed.
+    pub fn example_failures(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        for (def, _) in &self.patterns {
+            let hit = |cmd: &str| self.matches(cmd).iter().any(|p| p.id == def.id);
+            for ex in &def.examples {
+                if !hit(ex) {
+                    failures.push(format!("{}: example not matched: {ex}", def.id));
+                }
+            }
+            for ex in &def.negative_examples {
+                if hit(ex) {
+                    failures.push(format!("{}: negative example matched: {ex}", def.id));
+                }
+            }
+        }
+        failures
+    }
+
     pub fn len(&self) -> usize {
         self.patterns.len()
     }
@@ -88,20 +121,7 @@ mod tests {
     #[test]
     fn command_examples() {
         let patterns = CommandPatterns::builtin().unwrap_or_else(|e| panic!("{e}"));
-        let mut failures = Vec::new();
-        for (def, _) in &patterns.patterns {
-            let hit = |cmd: &str| patterns.matches(cmd).iter().any(|p| p.id == def.id);
-            for ex in &def.examples {
-                if !hit(ex) {
-                    failures.push(format!("{}: example not matched: {ex}", def.id));
-                }
-            }
-            for ex in &def.negative_examples {
-                if hit(ex) {
-                    failures.push(format!("{}: negative example matched: {ex}", def.id));
-                }
-            }
-        }
+        let failures = patterns.example_failures();
         assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
         assert!(patterns.len() >= 6);
     }

@@ -50,6 +50,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// checks (`None`: outside any repository).
 pub trait ScannerSource {
     fn scanner(&self, repo: Option<&Repository>) -> Result<Scanner, BoxError>;
+
+    /// Command pattern ids the policy switches off (`[policy] disable`).
+    fn disabled_commands(&self, _repo: Option<&Repository>) -> Result<Vec<String>, BoxError> {
+        Ok(Vec::new())
+    }
 }
 
 impl<F> ScannerSource for F
@@ -220,7 +225,8 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
             list(&findings, "line")
         ));
     }
-    let patterns = CommandPatterns::builtin()?;
+    let disabled = scanners.disabled_commands(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
+    let patterns = CommandPatterns::builtin()?.without(&disabled);
     for p in patterns.matches(command) {
         reasons.push(format!("tollgate: this command {} [{}]. {}", p.description, p.id, p.advice));
     }

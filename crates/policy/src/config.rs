@@ -112,6 +112,15 @@ pub const CODE_RULES: &[&str] = &[
     "ai-config-unreadable",
 ];
 
+/// The agent hook's command rules (`policies/policy/agent-commands.toml`): id and what
+/// the command does. They are the policy check's rules: `[policy] disable` switches
+/// one off for the agent hook.
+pub fn agent_command_rules() -> Vec<(String, String)> {
+    tollgate_agent::CommandPatterns::builtin()
+        .map(|p| p.describe().map(|(id, d)| (id.to_string(), d.to_string())).collect())
+        .unwrap_or_default()
+}
+
 /// The severity of a rule built into the check's code, before the policy's overrides:
 /// heuristic ones warn.
 pub fn code_rule_severity(id: &str) -> Severity {
@@ -156,6 +165,7 @@ impl PolicyConfig {
         let mut known: BTreeSet<String> = config.path_rules.iter().map(|r| r.id.clone()).collect();
         known.extend(config.content_rules.iter().map(|r| r.id.get_ref().clone()));
         known.extend(CODE_RULES.iter().map(|s| s.to_string()));
+        known.extend(agent_command_rules().into_iter().map(|(id, _)| id));
         for layer in policy.section(SECTION) {
             let (section, layer_errors) = layer.parse_partial::<PolicySection>();
             let mut layer_errors: Vec<ConfigError> = layer_errors.into_iter().collect();
@@ -427,6 +437,11 @@ pub fn describe(policy: &Policy) -> Result<Vec<tollgate_config::RuleInfo>, Confi
     for id in CODE_RULES {
         rules.push(info(id, "built into the check", code_rule_severity(id)));
     }
+    for (id, description) in agent_command_rules() {
+        let mut r = info(&id, &format!("agent hook: a command that {description}"), Severity::Block);
+        r.source = tollgate_agent::commands::BUILTIN_FILE.to_string();
+        rules.push(r);
+    }
     Ok(rules)
 }
 
@@ -436,6 +451,10 @@ pub fn self_test(policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
     let mut failures = Vec::new();
     for def in &config.content_rules {
         failures.extend(content::check_rule(def).into_iter().map(|(_, m)| m));
+    }
+    match tollgate_agent::CommandPatterns::builtin() {
+        Ok(patterns) => failures.extend(patterns.example_failures()),
+        Err(e) => failures.push(e.to_string()),
     }
     // Path rules pass their examples or do not load; loading them again is the test.
     for (name, text) in [(paths::BUILTIN_PACK_NAME, paths::BUILTIN_PACK)] {
