@@ -5,7 +5,6 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use git2::Repository;
@@ -204,7 +203,7 @@ impl tollgate_agent::ScannerSource for AgentScanners<'_> {
 
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the
 /// decision on stdout; its own failures deny (a crash would let the call through).
-pub fn agent_hook(common: &CommonArgs) -> ExitCode {
+pub fn agent_hook(common: &CommonArgs) -> u8 {
     let mut input = Vec::new();
     let fallback_dir = std::env::var_os("CLAUDE_PROJECT_DIR")
         .filter(|d| !d.is_empty())
@@ -221,5 +220,5 @@ pub fn agent_hook(common: &CommonArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(answer.stdout().as_bytes());
     let _ = stdout.flush();
-    ExitCode::SUCCESS
+    EXIT_CLEAN
 }

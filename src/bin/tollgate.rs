@@ -11,9 +11,6 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Command::AgentHook = &cli.command {
-        return admin::agent_hook(&cli.common);
-    }
     tollgate::guarded("tollgate", || {
         let options = cli.common.options().map_err(anyhow::Error::msg)?;
         match cli.command {
@@ -28,7 +25,9 @@ fn main() -> ExitCode {
             Command::Install(args) => admin::install(&args),
             Command::Uninstall(args) => admin::uninstall(&args),
             Command::Doctor => admin::doctor(&cli.common),
-            Command::AgentHook => unreachable!("answered above"),
+            // Always 0: the decision is on stdout, and the agent crate turns its own
+            // failures (panics included) into a deny.
+            Command::AgentHook => Ok(admin::agent_hook(&cli.common)),
         }
     })
 }
