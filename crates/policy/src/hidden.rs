@@ -769,7 +769,7 @@ mod tests {
 
     #[test]
     fn hangul_filler_identifier_reported() {
-        // The "invisible identifier" backdoor: `ㅤ` is a valid JS identifier.
+        // The "invisible identifier" backdoor: U+3164 is a valid JS identifier.
         let t = "const { timeout,\u{3164} } = req.query;\n";
         let f = all(t);
         assert_eq!(f.len(), 1);
