@@ -165,7 +165,11 @@ impl PolicyConfig {
         let mut known: BTreeSet<String> = config.path_rules.iter().map(|r| r.id.clone()).collect();
         known.extend(config.content_rules.iter().map(|r| r.id.get_ref().clone()));
         known.extend(CODE_RULES.iter().map(|s| s.to_string()));
-        known.extend(agent_command_rules().into_iter().map(|(id, _)| id));
+        // The command rules' ids are needed only to validate a [policy] section (and
+        // reading them compiles their patterns): not on a hook run without one.
+        if !policy.section(SECTION).is_empty() {
+            known.extend(agent_command_rules().into_iter().map(|(id, _)| id));
+        }
         for layer in policy.section(SECTION) {
             let (section, layer_errors) = layer.parse_partial::<PolicySection>();
             let mut layer_errors: Vec<ConfigError> = layer_errors.into_iter().collect();
