@@ -180,9 +180,12 @@ impl PolicyCheck {
             Ok(findings) => {
                 for c in findings {
                     let own = config::code_rule_severity(c.rule);
-                    if let Some(f) = self.finding(c.rule, own, c.message) {
+                    // A server's arguments and URL may hold a credential (`--token …`,
+                    // `https://user:pass@…`): reports show them masked.
+                    if let Some(f) = self.finding(c.rule, own, mask_credentials(&c.message)) {
                         let end = (c.offset + 1).min(file.text.len());
-                        out.findings.push(f.at_offset(file, c.offset..end).with_evidence(c.evidence));
+                        let evidence = mask_credentials(&c.evidence);
+                        out.findings.push(f.at_offset(file, c.offset..end).with_evidence(evidence));
                     }
                 }
             }
@@ -195,6 +198,29 @@ impl PolicyCheck {
             }
         }
     }
+}
+
+/// Text from a configuration file as a report may show it: the password of a URL's
+/// user info and every token-like run redacted.
+fn mask_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme) = rest.find("://") {
+        let (before, after) = rest.split_at(scheme + 3);
+        out.push_str(before);
+        let authority_end = after.find(['/', ' ', '"', '\'']).unwrap_or(after.len());
+        match after[..authority_end].rfind('@') {
+            Some(at) => {
+                let user = after[..at].split(':').next().unwrap_or("");
+                out.push_str(user);
+                out.push_str(":…@");
+                rest = &after[at + 1..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    finding::safe_excerpt(out.as_bytes(), usize::MAX)
 }
 
 /// Translation catalogues, where right-to-left text legitimately carries bidi controls.
@@ -230,12 +256,11 @@ impl Check for PolicyCheck {
     }
 
     fn wants(&self) -> Wants {
-        let ai = paths::glob_set(AI_CONFIG_GLOBS.iter().copied()).expect("fixed globs compile");
         Wants {
             text: true,
             binary: true,
             every_path: true,
-            old_content: PathSet::Globs(ai),
+            old_content: PathSet::Globs(self.ai_paths.clone()),
             changes: !self.config.reviewed.is_empty(),
             paths: PathSet::Everything,
         }
@@ -320,6 +345,26 @@ mod tests {
         assert!(!out.findings[0].blocks(), "an open override in a translation warns");
         let in_code = judge("src/ui.py", po.as_bytes());
         assert!(!in_code.is_empty() && in_code.iter().all(|r| r == "bidi-control"), "{in_code:?}");
+    }
+
+    #[test]
+    fn credentials_in_a_server_definition_are_not_shown() {
+        let token = ["ghp_", "Q7zX2mK9", "pL4vR8sT", "1wY6nB3c", "D5fG0hJa"].concat();
+        let mcp = format!(
+            r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["gh-mcp", "--token", "{token}"]}},
+ "db": {{"url": "https://admin:hunter2hunter2@db.example.com/mcp"}}}}}}"#
+        );
+        let layers =
+            vec![(tollgate_config::LayerSource::Repository("p".into()), "[policy.mcp]\nnames = [\"x\"]\n".into())];
+        let policy = Policy::from_texts(layers, &["policy"]).unwrap();
+        let check = PolicyCheck::new(&policy).unwrap();
+        let mut out = CheckOutput::default();
+        check.judge_file(&ChangedFile::whole(".mcp.json", mcp.as_bytes()), &mut out);
+        assert!(out.findings.len() >= 2, "{:?}", out.findings);
+        let shown = serde_json::to_string(&out.findings).unwrap();
+        assert!(!shown.contains(&token), "{shown}");
+        assert!(!shown.contains("hunter2hunter2"), "{shown}");
+        assert!(shown.contains("admin:…@db.example.com"), "{shown}");
     }
 
     #[test]
