@@ -349,10 +349,12 @@ mod tests {
 
     #[test]
     fn credentials_in_a_server_definition_are_not_shown() {
+        // Made-up values, assembled so this file does not itself carry them.
         let token = ["ghp_", "Q7zX2mK9", "pL4vR8sT", "1wY6nB3c", "D5fG0hJa"].concat();
+        let password = ["hunter2", "hunter2"].concat();
         let mcp = format!(
             r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["gh-mcp", "--token", "{token}"]}},
- "db": {{"url": "https://admin:hunter2hunter2@db.example.com/mcp"}}}}}}"#
+ "db": {{"url": "https://admin:{password}@db.example.com/mcp"}}}}}}"#
         );
         let layers =
             vec![(tollgate_config::LayerSource::Repository("p".into()), "[policy.mcp]\nnames = [\"x\"]\n".into())];
@@ -363,7 +365,7 @@ mod tests {
         assert!(out.findings.len() >= 2, "{:?}", out.findings);
         let shown = serde_json::to_string(&out.findings).unwrap();
         assert!(!shown.contains(&token), "{shown}");
-        assert!(!shown.contains("hunter2hunter2"), "{shown}");
+        assert!(!shown.contains(&password), "{shown}");
         assert!(shown.contains("admin:…@db.example.com"), "{shown}");
     }
 
