@@ -201,7 +201,7 @@ id = "acme-token"
 description = "Acme token"
 keywords = ["acme_"]
 regex = '''acme_([a-z0-9]{8})'''
-examples = ["acme_abcd1234"]
+examples = ["acme_q8zk2vw7"]
 negative_examples = ["acme_short"]
 "#;
 
@@ -301,7 +301,7 @@ negative_examples = ["acme_short"]
         assert!(judge(&[("p.toml", off)], password).is_empty());
         let custom = format!("{RULE}\n[secrets.severity]\nacme-token = \"warn\"\n");
         assert_eq!(
-            judge(&[("p.toml", &custom)], "token = acme_abcd1234\n"),
+            judge(&[("p.toml", &custom)], "token = acme_q8zk2vw7\n"),
             vec![("acme-token".to_string(), Severity::Warn)]
         );
     }

@@ -205,6 +205,14 @@ impl Check for SecretsCheck {
             if span.is_empty() || !chunk.is_added(span.start) {
                 return;
             }
+            if let Some(whole) = caps.get(0) {
+                if !starts_a_word(&chunk.text, base + whole.start()) {
+                    return;
+                }
+            }
+            if caps.name("key").is_some_and(|k| placeholder::is_identifier_key(k.as_bytes())) {
+                return;
+            }
             let value = m.as_bytes();
             if meta.entropy.is_some_and(|min| shannon(value) < min) {
                 return;
@@ -252,6 +260,29 @@ impl Check for SecretsCheck {
     }
 }
 
+/// Whether a match starting at `at` starts a word, so that a rule's leading keyword or
+/// prefix is not read inside a longer identifier (`dd` in `address`, `AKIA` in a base64
+/// blob). `_`, `-`, camelCase humps (`myDatadogKey`), escapes such as `\n` and
+/// one-letter options (`-Dkey=`) start words; a match that does not begin with a letter
+/// or digit always does.
+fn starts_a_word(text: &[u8], at: usize) -> bool {
+    let Some(&first) = text.get(at) else { return true };
+    if at == 0 || !first.is_ascii_alphanumeric() {
+        return true;
+    }
+    let before = text[at - 1];
+    if !before.is_ascii_alphanumeric() {
+        return true;
+    }
+    let hump = first.is_ascii_uppercase() && (before.is_ascii_lowercase() || before.is_ascii_digit());
+    // `\nghp_…` in a JSON string, `-Dsonar.login=…` on a Java command line: an escape
+    // or a one-letter option glued to the word.
+    let glued = at >= 2
+        && before.is_ascii_alphabetic()
+        && (text[at - 2] == b'\\' || (text[at - 2] == b'-' && (at < 3 || !text[at - 3].is_ascii_alphanumeric())));
+    hump || glued
+}
+
 /// One finding per value: a provider rule wins over a generic rule on an overlapping
 /// value, and a rule reports a span once.
 fn resolve_overlaps(mut candidates: Vec<Candidate>, meta: &[RuleMeta]) -> Vec<Candidate> {
@@ -272,4 +303,24 @@ fn resolve_overlaps(mut candidates: Vec<Candidate>, meta: &[RuleMeta]) -> Vec<Ca
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_start_at_word_starts() {
+        let at = |text: &str, word: &str| starts_a_word(text.as_bytes(), text.find(word).unwrap());
+        assert!(at("key = datadog_key", "datadog"));
+        assert!(at("MY_DATADOG_KEY", "DATADOG"));
+        assert!(at("myDatadogKey", "Datadog"));
+        assert!(at("x-dd-api-key", "dd"));
+        assert!(at(r#""a\nghp_x""#, "ghp_"));
+        assert!(at("mvn -Dsonar.login=x", "sonar"));
+        assert!(!at("address", "dd"));
+        assert!(!at("sha256=Qm9vfw_hash", "fw_"));
+        assert!(!at("NOTDATADOG", "DATADOG"));
+        assert!(!at("x-Xsonar", "sonar"));
+    }
 }
