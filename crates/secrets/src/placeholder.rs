@@ -29,6 +29,8 @@ const MARKERS: &[&str] = &[
     "...",
     "…",
     "replace_me",
+    // the Java keystore's documented default password
+    "changeit",
     "replaceme",
     "insert_",
     "todo",
@@ -86,6 +88,9 @@ const KNOWN_EXAMPLES: &[&str] = &[
     "kd94hf93k423kf44",
     "nnch734d00sl2jdk",
     "pfkkdhi9sl3r4s00",
+    // RFC 5849's signed-request example: consumer key and token
+    "0685bd9184jfhq22",
+    "ad180jjd733klru7",
     // Azurite / Azure Storage Emulator's published account key (devstoreaccount1)
     "eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uvercz4i6tq/k1szfptotr/kbhbeksogmgw==",
     // RFC 4122's sample UUID
@@ -173,6 +178,19 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
             if is_placeholder(&decoded, true) {
                 return true;
             }
+        }
+        // `[claim_signature]`: a bracketed name in documentation.
+        if bytes.starts_with(b"[") && bytes.ends_with(b"]") {
+            return true;
+        }
+        // `C:\Users\build`, `D:/keys`: a Windows path.
+        if bytes.len() > 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && matches!(bytes[2], b'\\' | b'/') {
+            return true;
+        }
+        // 16 to 19 hex digits: an id or a short hash (`62d91b17309e76c8`), too short
+        // for a key that is only hex.
+        if (16..20).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_hexdigit) {
+            return true;
         }
         // Resource names (`arn:aws:iam::…:role/x`, `urn:oasis:names:…`) identify, they
         // do not authenticate.
@@ -611,7 +629,13 @@ mod tests {
             assert!(is_placeholder(p.as_bytes(), false), "{p}");
         }
         // RFC 4122's sample UUID and OAuth's RFC example tokens are published examples.
-        for p in ["f81d4fae-7dec-11d0-a765-00a0c91e6bf6", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA"] {
+        for p in [
+            "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+            "2YotnFZFEjr1zCsicMWpAA",
+            "tGzv3JOkF0XG5Qx2TlKWIA",
+            "ad180jjd733klru7",
+            "changeit",
+        ] {
             assert!(is_placeholder(p.as_bytes(), false), "{p}");
         }
         // Random keys, hex included, are not filler.
@@ -659,6 +683,9 @@ mod tests {
             "arn:aws:iam::123456789012:role/deploy",
             "urn:ietf:params:oauth:token-type:jwt",
             "Contrase\u{f1}a-2024",
+            "[claim_signature]",
+            "C:\\Users\\build\\keys",
+            "62d91b17309e76c8",
         ] {
             assert!(is_placeholder(p.as_bytes(), true), "{p}");
         }
