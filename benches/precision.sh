@@ -26,7 +26,9 @@ NICE=(nice -n 10)
 mkdir -p "$OUT" "$OUT/by-rule"
 
 # ---------------------------------------------------------------------------
-# 1. corpus: what the machine has, plus credential-heavy SDKs from PyPI and npm
+# 1. corpus: what the machine has, plus credential-heavy SDKs from PyPI and npm; PHP,
+#    Ruby and Go sources from Debian packages and Python sdists (tests and docs
+#    included) when an earlier corpus script left them in $CORPORA/deb/src and $CORPORA/ci
 # ---------------------------------------------------------------------------
 PYPI_PACKAGES=(boto3 botocore django flask requests sqlalchemy numpy pandas ansible-core paramiko
     pyjwt celery kombu redis tornado twisted scrapy sphinx pydantic fastapi starlette httpx aiohttp
@@ -51,7 +53,8 @@ fi
 
 ROOTS=()
 for d in /root/.cargo/registry/src/index.crates.io-*/ /usr/lib/python3* \
-    /root/.pyenv/versions/*/lib/python3*/site-packages "$CORPORA/pypi-big" "$CORPORA/npm-big"; do
+    /root/.pyenv/versions/*/lib/python3*/site-packages "$CORPORA/pypi-big" "$CORPORA/npm-big" \
+    "$CORPORA/deb/src" "$CORPORA/ci"; do
     [ -d "$d" ] && ROOTS+=("$d")
 done
 [ "${#ROOTS[@]}" -gt 0 ] || { echo "precision.sh: no corpus directory found" >&2; exit 1; }

@@ -102,8 +102,7 @@ const KNOWN_EXAMPLES: &[&str] = &[
 ];
 
 /// Hex words and keyboard rows people type as filler (lowercase; substrings).
-const FILLER_WORDS: &[&str] =
-    &["deadbeef", "cafebabe", "feedface", "badc0ffee", "qwerty", "asdfgh", "zxcvbn", "qazwsx"];
+const FILLER_WORDS: &[&str] = &["deadbeef", "cafebabe", "feedface", "badc0ffee", "qwer", "asdf", "zxcv", "qazwsx"];
 
 /// Whole words (see [`words`]) that make a generic rule's value a stand-in: `test1234`,
 /// `my-test-key`, `foo_bar`. Only whole words count, so a random key that happens to
@@ -122,7 +121,7 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
     }
     // Well-known published values: RFC 7617's `Aladdin:open sesame`, the storage
     // emulator's documented account key, keys in public SDK samples.
-    if KNOWN_EXAMPLES.iter().any(|m| lower.contains(m)) {
+    if KNOWN_EXAMPLES.iter().any(|m| lower.contains(m) || (lower.len() >= 24 && m.contains(lower.as_str()))) {
         return true;
     }
     let bytes = lower.as_bytes();
@@ -178,6 +177,9 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
             if is_placeholder(&decoded, true) {
                 return true;
             }
+        }
+        if is_password_hash(bytes) || is_email(bytes) || is_escaped_bytes(value) {
+            return true;
         }
         // `[claim_signature]`: a bracketed name in documentation.
         if bytes.starts_with(b"[") && bytes.ends_with(b"]") {
@@ -284,6 +286,53 @@ fn decode_printable_base64(value: &[u8]) -> Option<Vec<u8>> {
     }
     let decoded = STANDARD.decode(value).or_else(|_| STANDARD_NO_PAD.decode(value)).ok()?;
     (decoded.len() >= 4 && decoded.iter().all(|b| (0x20..0x7f).contains(b))).then_some(decoded)
+}
+
+/// A stored password hash in one of the usual encodings (crypt's `$id$`, Django's
+/// `algorithm$iterations$salt$hash`, LDAP's `{SSHA}`): one-way, not the password.
+fn is_password_hash(lower: &[u8]) -> bool {
+    const PREFIXES: &[&str] = &[
+        "$1$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$y$",
+        "$7$",
+        "$pbkdf2",
+        "pbkdf2_",
+        "pbkdf2:",
+        "scrypt:",
+        "{ssha}",
+        "{sha}",
+        "{ssha256}",
+        "{ssha512}",
+        "{crypt}",
+        "{md5}",
+        "{smd5}",
+        "sha1$",
+        "md5$",
+        "bcrypt$",
+    ];
+    PREFIXES.iter().any(|p| lower.starts_with(p.as_bytes()))
+}
+
+/// `anon@ftp.com`: an e-mail address (anonymous FTP's password, a contact), not a secret.
+fn is_email(lower: &[u8]) -> bool {
+    let Some(at) = lower.iter().position(|&b| b == b'@') else { return false };
+    let (user, domain) = (&lower[..at], &lower[at + 1..]);
+    !user.is_empty()
+        && user.iter().all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(b))
+        && domain.contains(&b'.')
+        && domain.iter().all(|b| b.is_ascii_alphanumeric() || b".-".contains(b))
+        && domain
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
+}
+
+/// `\x89PNG\r\n\x1a\n`: a byte-string literal of binary data.
+fn is_escaped_bytes(value: &[u8]) -> bool {
+    value.windows(2).filter(|w| w == b"\\x").count() >= 2
 }
 
 /// `2016-09-21T15:47:36Z`: a date or time.
@@ -450,7 +499,7 @@ pub fn is_identifier_key(key: &[u8]) -> bool {
         "expiration",
         "since",
     ];
-    const FIRST: &[&str] = &["public", "pub", "csrf", "xsrf"];
+    const FIRST: &[&str] = &["public", "pub", "csrf", "xsrf", "hashed", "encrypted"];
     // Tokens that page, order or de-duplicate requests (`NextToken`, `ClientToken`,
     // `LockToken`, `continuationToken`) or prove control of a domain: opaque, not
     // credentials.
@@ -513,7 +562,10 @@ pub fn is_identifier_key(key: &[u8]) -> bool {
     if parts.len() < 2 {
         return false;
     }
-    paging || LAST.contains(&last.as_str()) || FIRST.contains(&first.as_str())
+    // `user.hashed_password`: the qualifier starts the attribute, not the object path.
+    let attribute = key_words(text.rsplit('.').next().unwrap_or(&text));
+    let qualified = attribute.first().is_some_and(|w| FIRST.contains(&w.as_str()));
+    paging || LAST.contains(&last.as_str()) || FIRST.contains(&first.as_str()) || qualified
 }
 
 /// Lowercase words of an identifier: `apiKeyID` → `api`, `key`, `id`.
@@ -686,6 +738,11 @@ mod tests {
             "[claim_signature]",
             "C:\\Users\\build\\keys",
             "62d91b17309e76c8",
+            "pbkdf2_sha256$30000$Vo0VlMnkR4Bk$qEvtdyZRWTcOsCnI/oQ7fVOu1XAURIZYoOZ3iq8Dr4M=",
+            "{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+            "anon@ftp.com",
+            "\\x89PNG\\r\\n\\x1a\\n",
+            "asdf1234",
         ] {
             assert!(is_placeholder(p.as_bytes(), true), "{p}");
         }
@@ -717,6 +774,9 @@ mod tests {
             "tokenizer",
             "secretary_email",
             "PasswordLastUsed",
+            "hashed_password",
+            "encrypted_password",
+            "user.hashed_password",
         ] {
             assert!(is_identifier_key(k.as_bytes()), "{k}");
         }
