@@ -30,13 +30,10 @@ mkdir -p "$OUT" "$OUT/by-rule"
 #    Ruby and Go sources from Debian packages and Python sdists (tests and docs
 #    included) when an earlier corpus script left them in $CORPORA/deb/src and $CORPORA/ci
 # ---------------------------------------------------------------------------
-PYPI_PACKAGES=(boto3 botocore django flask requests sqlalchemy numpy pandas ansible-core paramiko
-    pyjwt celery kombu redis tornado twisted scrapy sphinx pydantic fastapi starlette httpx aiohttp
-    google-cloud-storage google-auth stripe twilio slack_sdk openai azure-storage-blob azure-identity
-    kubernetes hvac msal oauthlib requests-oauthlib)
-NPM_PACKAGES=(typescript webpack @aws-sdk/client-s3 aws-sdk firebase firebase-admin stripe twilio
-    @octokit/rest openai @slack/web-api express next react-dom jsonwebtoken passport mongoose
-    sequelize knex nodemailer socket.io axios)
+PYPI_PACKAGES=(google-cloud-storage google-auth stripe twilio slack_sdk openai azure-storage-blob
+    azure-identity kubernetes hvac msal oauthlib requests-oauthlib)
+NPM_PACKAGES=(firebase firebase-admin @aws-sdk/client-s3 stripe twilio @octokit/rest openai
+    @slack/web-api aws-sdk)
 
 if [ "${PRECISION_SKIP_INSTALL:-0}" != 1 ]; then
     if [ ! -f "$CORPORA/pypi-big/.done" ]; then
