@@ -104,9 +104,9 @@ const KNOWN_EXAMPLES: &[&str] = &[
 /// Hex words and keyboard rows people type as filler (lowercase; substrings).
 const FILLER_WORDS: &[&str] = &["deadbeef", "cafebabe", "feedface", "badc0ffee", "qwer", "asdf", "zxcv", "qazwsx"];
 
-/// Whole words (see [`words`]) that make a generic rule's value a stand-in: `test1234`,
-/// `my-test-key`, `foo_bar`. Only whole words count, so a random key that happens to
-/// contain `test` inside a longer run of letters is still a key.
+/// Whole words that make a generic rule's value a stand-in: `test1234`, `my-test-key`,
+/// `foo_bar`. Only whole words count (see [`has_filler_word`]), so a random key that
+/// happens to contain `test` inside a longer run of letters is still a key.
 const FILLER_TOKENS: &[&str] = &[
     "test", "tests", "testing", "mock", "stub", "foo", "bar", "baz", "qux", "foobar", "demo", "abc", "xyz", "secret",
     "pass", "pw", "none", "null", "nil", "empty", "default", "hidden", "unknown",
@@ -135,7 +135,7 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
         if GENERIC_MARKERS.iter().any(|m| lower.contains(m)) {
             return true;
         }
-        if words(value).any(|w| FILLER_TOKENS.iter().any(|t| w.eq_ignore_ascii_case(t.as_bytes()))) {
+        if has_filler_word(value) {
             return true;
         }
         // References: `$VAR`, `%VAR%`, `@var`, calls and member access like `cfg.get(x)`.
@@ -235,6 +235,17 @@ pub fn is_filler(value: &[u8]) -> bool {
         }
     }
     covered.iter().filter(|&&c| c).count() * 4 >= alnum.len() * 3
+}
+
+/// Whether a filler word is a word of `value`. Words are split at anything but letters
+/// and digits; words of four letters or more also where letters meet digits
+/// (`test1234`, `pass99`), short ones only at separators (`foo_bar`), since a random
+/// password such as `Pw8@zK3m` is full of two- and three-letter runs between digits.
+fn has_filler_word(value: &[u8]) -> bool {
+    let is_filler = |w: &[u8]| FILLER_TOKENS.iter().any(|t| w.eq_ignore_ascii_case(t.as_bytes()));
+    value
+        .split(|b| !b.is_ascii_alphanumeric())
+        .any(|segment| is_filler(segment) || words(segment).any(|w| w.len() >= 4 && is_filler(w)))
 }
 
 /// The words of a value: split at anything but letters and digits, and where letters
@@ -651,6 +662,9 @@ mod tests {
             "Tr0ub4dor&3horse",
             // a password in a password slot: a word, a year and a sign
             "Summer2024!",
+            // two- and three-letter runs between digits are not words
+            "Pw8@zK3mQx",
+            "Abc7Foo2Xyz9",
             // `test` inside a longer run of letters is not the word `test`
             "q8ZkTestR2vW7pLx9sT4mN",
             "b7e1c9d2f4a84e6fa0c3d5e7f9a1b3c5",
