@@ -309,6 +309,26 @@ fn resolve_overlaps(mut candidates: Vec<Candidate>, meta: &[RuleMeta]) -> Vec<Ca
 mod tests {
     use super::*;
 
+    fn rules_found(text: &str) -> Vec<String> {
+        let check = SecretsCheck::new(&Policy::default()).unwrap();
+        let mut out = CheckOutput::default();
+        check.judge_file(&ChangedFile::whole("app/settings.py", text.as_bytes()), &mut out);
+        out.findings.iter().map(|f| f.rule.to_string()).collect()
+    }
+
+    /// The key a generic rule names decides: the same value is a secret under `api_key`
+    /// and an identifier under `NextToken`, `api_key_id` or `tokenizer`. Values are
+    /// assembled so that this file holds no literal the repository's own scan would flag.
+    #[test]
+    fn identifier_keys_are_not_reported_through_the_check() {
+        let value = format!("{}{}{}", "Pz4kW8qRn2", "vX7mLs9t", "B3");
+        assert_eq!(rules_found(&format!("api_key = \"{value}\"\n")), ["generic-secret-assignment"]);
+        assert_eq!(rules_found(&format!("{}: \"{value}\"\n", "\"auth_token\"")), ["generic-secret-assignment"]);
+        for key in ["NextToken", "api_key_id", "tokenizer", "secret_name", "public_key", "csrf_token", "token_url"] {
+            assert!(rules_found(&format!("{key} = \"{value}\"\n")).is_empty(), "{key}");
+        }
+    }
+
     #[test]
     fn matches_start_at_word_starts() {
         let at = |text: &str, word: &str| starts_a_word(text.as_bytes(), text.find(word).unwrap());
