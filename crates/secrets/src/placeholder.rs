@@ -178,7 +178,7 @@ pub fn is_placeholder(value: &[u8], generic: bool) -> bool {
                 return true;
             }
         }
-        if is_password_hash(bytes) || is_email(bytes) || is_escaped_bytes(value) {
+        if is_password_hash(bytes) || is_email(bytes) || is_escaped_bytes(value) || is_algorithm_name(bytes) {
             return true;
         }
         // `[claim_signature]`: a bracketed name in documentation.
@@ -297,6 +297,14 @@ fn decode_printable_base64(value: &[u8]) -> Option<Vec<u8>> {
     }
     let decoded = STANDARD.decode(value).or_else(|_| STANDARD_NO_PAD.decode(value)).ok()?;
     (decoded.len() >= 4 && decoded.iter().all(|b| (0x20..0x7f).contains(b))).then_some(decoded)
+}
+
+/// `PBKDF2WithHmacSHA256`, `SHA256withRSA`, `AES/GCM/NoPadding`: an algorithm or
+/// cipher transformation name, as Java's and .NET's crypto APIs spell them.
+fn is_algorithm_name(lower: &[u8]) -> bool {
+    const PARTS: &[&str] =
+        &["withhmac", "withrsa", "withecdsa", "withdsa", "nopadding", "pkcs5padding", "pkcs1padding"];
+    PARTS.iter().any(|p| lower.windows(p.len()).any(|w| w == p.as_bytes()))
 }
 
 /// A stored password hash in one of the usual encodings (crypt's `$id$`, Django's
@@ -509,6 +517,9 @@ pub fn is_identifier_key(key: &[u8]) -> bool {
         "changed",
         "expiration",
         "since",
+        "spec",
+        "algo",
+        "cipher",
     ];
     const FIRST: &[&str] = &["public", "pub", "csrf", "xsrf", "hashed", "encrypted"];
     // Tokens that page, order or de-duplicate requests (`NextToken`, `ClientToken`,
@@ -757,6 +768,8 @@ mod tests {
             "anon@ftp.com",
             "\\x89PNG\\r\\n\\x1a\\n",
             "asdf1234",
+            "PBKDF2WithHmacSHA256",
+            "AES/GCM/NoPadding",
         ] {
             assert!(is_placeholder(p.as_bytes(), true), "{p}");
         }
