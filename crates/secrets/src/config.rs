@@ -190,6 +190,42 @@ fn compile(regex: &str) -> Result<(), String> {
     }
 }
 
+/// Every rule of the secrets check under `policy`: built-in and the policy's, with the
+/// file that last defined each, its severity and whether it is switched on.
+pub fn describe(policy: &Policy) -> Result<Vec<tollgate_config::RuleInfo>, ConfigErrors> {
+    let config = SecretsConfig::from_policy(policy)?;
+    let mut source: BTreeMap<String, String> = BTreeMap::new();
+    for layer in policy.section(SECTION) {
+        for id in rule_ids(layer) {
+            source.insert(id, layer.file().to_string());
+        }
+    }
+    let info = |id: &str, description: &str, own: Severity| tollgate_config::RuleInfo {
+        id: id.to_string(),
+        description: description.to_string(),
+        severity: config.severity_of(id, own).as_str(),
+        enabled: !config.disabled.contains(id),
+        source: source.get(id).cloned().unwrap_or_else(|| "built-in".to_string()),
+    };
+    let mut rules: Vec<tollgate_config::RuleInfo> = pack::BUILTIN
+        .iter()
+        .filter(|b| !config.rules.iter().any(|r| r.id.get_ref() == b.id))
+        .map(|b| info(b.id, b.description, b.severity))
+        .collect();
+    rules.extend(config.rules.iter().map(|r| info(r.id.get_ref(), &r.description, r.severity)));
+    Ok(rules)
+}
+
+/// Runs every rule in force (built-in and the policy's) on its own examples; returns
+/// what failed.
+pub fn self_test(policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
+    let config = SecretsConfig::from_policy(policy)?;
+    let mut rules = pack::builtin_rules()?;
+    rules.retain(|b| !config.rules.iter().any(|r| r.id.get_ref() == b.id.get_ref()));
+    rules.extend(config.rules.iter().cloned());
+    Ok(pack::example_failures(&rules))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,40 +348,4 @@ negative_examples = ["acme_short"]
         assert!(matches!(&err, crate::SecretsError::Config(e) if e.len() == 1), "{err}");
         assert!(err.to_string().starts_with("p.toml:2:12: `disable` names `nope`"), "{err}");
     }
-}
-
-/// Every rule of the secrets check under `policy`: built-in and the policy's, with the
-/// file that last defined each, its severity and whether it is switched on.
-pub fn describe(policy: &Policy) -> Result<Vec<tollgate_config::RuleInfo>, ConfigErrors> {
-    let config = SecretsConfig::from_policy(policy)?;
-    let mut source: BTreeMap<String, String> = BTreeMap::new();
-    for layer in policy.section(SECTION) {
-        for id in rule_ids(layer) {
-            source.insert(id, layer.file().to_string());
-        }
-    }
-    let info = |id: &str, description: &str, own: Severity| tollgate_config::RuleInfo {
-        id: id.to_string(),
-        description: description.to_string(),
-        severity: config.severity_of(id, own).as_str(),
-        enabled: !config.disabled.contains(id),
-        source: source.get(id).cloned().unwrap_or_else(|| "built-in".to_string()),
-    };
-    let mut rules: Vec<tollgate_config::RuleInfo> = pack::BUILTIN
-        .iter()
-        .filter(|b| !config.rules.iter().any(|r| r.id.get_ref() == b.id))
-        .map(|b| info(b.id, b.description, b.severity))
-        .collect();
-    rules.extend(config.rules.iter().map(|r| info(r.id.get_ref(), &r.description, r.severity)));
-    Ok(rules)
-}
-
-/// Runs every rule in force (built-in and the policy's) on its own examples; returns
-/// what failed.
-pub fn self_test(policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
-    let config = SecretsConfig::from_policy(policy)?;
-    let mut rules = pack::builtin_rules()?;
-    rules.retain(|b| !config.rules.iter().any(|r| r.id.get_ref() == b.id.get_ref()));
-    rules.extend(config.rules.iter().cloned());
-    Ok(pack::example_failures(&rules))
 }
