@@ -3,6 +3,7 @@
 //! popular names, and the policy's allow, deny and source rules — offline, per change.
 
 pub mod model;
+pub mod osv;
 pub mod version;
 
 pub use model::{Dependency, Ecosystem, Kind, Requirement, Source};
