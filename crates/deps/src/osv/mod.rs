@@ -353,10 +353,12 @@ impl Range {
 impl Advisory {
     /// Reads one OSV record from JSON.
     pub fn parse(bytes: &[u8]) -> Result<Advisory, OsvError> {
-        serde_json::from_slice(bytes).map_err(|e| OsvError::Parse {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        serde_json::from_slice(bytes).map_err(|e| {
+            // serde_json ends its message with the position, which the variant carries.
+            let message = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let message = message.strip_suffix(&suffix).unwrap_or(&message).to_string();
+            OsvError::Parse { line: e.line(), column: e.column(), message }
         })
     }
 
@@ -377,11 +379,24 @@ impl Advisory {
             return Ok(false);
         }
         let parsed = self.parse_queried(ecosystem, version)?;
+        if self.entries_for(ecosystem, name).any(|entry| entry.lists(ecosystem, &parsed, version)) {
+            return Ok(true);
+        }
         for entry in self.entries_for(ecosystem, name) {
-            if entry.lists(ecosystem, &parsed, version) {
-                return Ok(true);
-            }
             for range in entry.ranges.iter().filter(|r| r.is_comparable()) {
+                if parsed.is_legacy() {
+                    // Where a non-PEP 440 version falls in a range is a guess; saying
+                    // "not affected" on a guess is what this function must not do.
+                    return Err(OsvError::Version {
+                        id: self.id.clone(),
+                        version: version.to_string(),
+                        source: VersionError::Version {
+                            ecosystem,
+                            text: version.to_string(),
+                            reason: "not a PEP 440 version, so it has no place in the advisory's ranges".to_string(),
+                        },
+                    });
+                }
                 if range.includes(ecosystem, &self.id, &parsed)? {
                     return Ok(true);
                 }

@@ -211,26 +211,34 @@ fn npm_range(text: &str) -> Result<VersionSet, String> {
             hyphen_range(from, to)?
         } else {
             let mut set = VersionSet::all();
-            let mut pending_operator = String::new();
-            for token in alternative.split_whitespace() {
-                // `>= 1.2.3` is one comparator written with a space.
-                if token.bytes().all(|b| matches!(b, b'<' | b'>' | b'=' | b'~' | b'^')) {
-                    pending_operator.push_str(token);
-                    continue;
-                }
-                let comparator = format!("{pending_operator}{token}");
-                pending_operator.clear();
+            for comparator in comparators(alternative)? {
                 let (op, version) = split_operator(&comparator, Op::Exact);
                 set = set.intersection(&comparator_set(op, &Partial::parse(version)?));
-            }
-            if !pending_operator.is_empty() {
-                return Err(format!("operator {pending_operator:?} has no version"));
             }
             set
         };
         union = union.union(&set);
     }
     Ok(union)
+}
+
+/// Splits space-separated comparators, keeping an operator written apart from its
+/// version with it (`>= 1.2.3 < 2` is `>=1.2.3` and `<2`).
+fn comparators(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut pending_operator = String::new();
+    for token in text.split_whitespace() {
+        if token.bytes().all(|b| matches!(b, b'<' | b'>' | b'=' | b'!' | b'~' | b'^')) {
+            pending_operator.push_str(token);
+            continue;
+        }
+        out.push(format!("{pending_operator}{token}"));
+        pending_operator.clear();
+    }
+    if !pending_operator.is_empty() {
+        return Err(format!("operator {pending_operator:?} has no version"));
+    }
+    Ok(out)
 }
 
 /// `A - B`: from A (missing parts 0) to B inclusive (a partial B includes all it names).
@@ -379,9 +387,11 @@ fn pep440_clause(clause: &str) -> Result<VersionSet, String> {
     })
 }
 
-/// A PEP 440 specifier set (`>=1.0, !=1.3.*, <2`); Poetry's `||` alternatives too.
+/// A PEP 440 specifier set (`>=1.0, !=1.3.*, <2`), also in the old parenthesised form
+/// (`(>=1.0)`); Poetry's `||` alternatives and space-separated constraints too.
 fn pep440_specifiers(text: &str) -> Result<VersionSet, String> {
     let text = text.trim();
+    let text = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(text).trim();
     if text.is_empty() {
         return Ok(VersionSet::all());
     }
@@ -389,7 +399,13 @@ fn pep440_specifiers(text: &str) -> Result<VersionSet, String> {
     for alternative in text.split("||") {
         let mut set = VersionSet::all();
         for clause in alternative.split(',') {
-            set = set.intersection(&pep440_clause(clause)?);
+            let parts = comparators(clause)?;
+            if parts.is_empty() {
+                return Err("empty specifier between commas or bars".to_string());
+            }
+            for part in parts {
+                set = set.intersection(&pep440_clause(&part)?);
+            }
         }
         union = union.union(&set);
     }
@@ -497,7 +513,7 @@ mod tests {
         admits(PyPI, ">=1!1.0", &["1!1.0"], &["2.0"]);
         admits(PyPI, "===1.0", &["1.0"], &["1.0+local"]);
         assert!(set(PyPI, "").is_all());
-        for bad in ["~=1", ">=1.0+local", "==1.0a1.*", ">1.*", "==", ">=abc"] {
+        for bad in ["~=1", ">=1.0+local", "==1.0a1.*", ">1.*", "==", ">=abc", ">=1.0,", "<"] {
             assert!(parse_range(PyPI, bad).is_err(), "{bad:?}");
         }
     }
@@ -512,6 +528,8 @@ mod tests {
         admits(PyPI, "~1", &["1.9"], &["2.0"]);
         admits(PyPI, "1.2.3", &["1.2.3"], &["1.2.4"]);
         admits(PyPI, "^1.0 || ^3.0", &["1.5", "3.1"], &["2.0"]);
+        admits(PyPI, ">= 1.2 < 1.5", &["1.2", "1.4.9"], &["1.5", "1.1"]);
+        admits(PyPI, "(>=1.0, != 1.3)", &["1.0", "1.4"], &["1.3", "0.9"]);
     }
 
     #[test]

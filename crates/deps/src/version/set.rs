@@ -336,6 +336,46 @@ mod tests {
         assert!(VersionSet::point(v("2.9.9")).is_subset_of(&wide));
     }
 
+    /// Every combination of small sets against every sample point: the set operations
+    /// must agree with the boolean operations on membership.
+    #[test]
+    fn operations_agree_with_membership_everywhere() {
+        let points = ["1.0.0", "2.0.0", "3.0.0"];
+        let mut bounds = vec![Bound::Unbounded];
+        for p in points {
+            bounds.push(inc(p));
+            bounds.push(exc(p));
+        }
+        let mut sets = Vec::new();
+        for lower in &bounds {
+            for upper in &bounds {
+                sets.push(range(lower.clone(), upper.clone()));
+            }
+        }
+        let two: Vec<VersionSet> =
+            sets.iter().step_by(3).flat_map(|a| sets.iter().step_by(4).map(|b| a.union(b))).collect();
+        sets.extend(two);
+        let samples: Vec<Version> =
+            ["0.5.0", "1.0.0", "1.5.0", "2.0.0-rc.1", "2.0.0", "2.5.0", "3.0.0", "4.0.0"].into_iter().map(v).collect();
+        for a in sets.iter().step_by(5) {
+            let not_a = a.complement();
+            for b in sets.iter().step_by(7) {
+                let (union, both) = (a.union(b), a.intersection(b));
+                for s in &samples {
+                    let (in_a, in_b) = (a.contains(s), b.contains(s));
+                    assert_eq!(union.contains(s), in_a || in_b, "{a} ∪ {b} at {s}");
+                    assert_eq!(both.contains(s), in_a && in_b, "{a} ∩ {b} at {s}");
+                    assert_eq!(not_a.contains(s), !in_a, "¬({a}) at {s}");
+                    if a.is_subset_of(b) && in_a {
+                        assert!(in_b, "{a} ⊆ {b} but {s}");
+                    }
+                }
+                assert_eq!(a.intersects(b), !both.is_empty());
+                assert_eq!(a.is_subset_of(b), a.union(b) == *b, "{a} ⊆ {b}");
+            }
+        }
+    }
+
     #[test]
     fn displays_readably() {
         let set = range(inc("1.0.0"), exc("2.0.0")).union(&VersionSet::point(v("3.0.0")));
