@@ -63,6 +63,19 @@ impl Level {
     }
 }
 
+/// Orders by how bad: `Unknown < Low < Medium < High < Critical`, so `max()` picks the worst.
+impl Ord for Level {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl PartialOrd for Level {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -81,6 +94,16 @@ pub struct Severity {
 impl Severity {
     pub fn unknown() -> Severity {
         Severity { level: Level::Unknown, score: None, vector: None }
+    }
+}
+
+impl fmt::Display for Severity {
+    /// `critical (9.8)`, or the level alone when there is no score.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.score {
+            Some(score) => write!(f, "{} ({score:.1})", self.level),
+            None => write!(f, "{}", self.level),
+        }
     }
 }
 
@@ -287,5 +310,10 @@ mod tests {
         assert_eq!(Level::from_label("MODERATE"), Level::Medium);
         assert_eq!(Level::from_label("High"), Level::High);
         assert_eq!(Level::from_label("whatever"), Level::Unknown);
+        assert!(Level::Critical > Level::High && Level::Low > Level::Unknown);
+        assert_eq!([Level::Low, Level::Critical, Level::Medium].into_iter().max(), Some(Level::Critical));
+        let severity = Severity { level: Level::Critical, score: Some(9.8), vector: None };
+        assert_eq!(severity.to_string(), "critical (9.8)");
+        assert_eq!(Severity::unknown().to_string(), "unknown");
     }
 }

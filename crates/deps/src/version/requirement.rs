@@ -8,10 +8,12 @@
 //!   `>=1.2.0, <2.0.0-0`), as node-semver desugars them; other pre-releases inside the
 //!   interval (`1.5.0-beta` in `^1.2`) stay in the set.
 //! - PEP 440: pre-releases are admitted (pip admits them only when asked or when nothing
-//!   else fits). `<V` keeps out V's pre-releases as the specification asks; `>V` keeps out
-//!   V's post-releases and local versions by starting after `V.post<u64::MAX>`, which
-//!   does not exclude post-releases of V's siblings (`>1.0a1` admits `1.0.post1`, pip
-//!   does not). `===` is read as `==` without local versions.
+//!   else fits). `<V` keeps out the pre-releases of V's release as the specification
+//!   asks, but not dev-releases of post-releases (`<1.0.post2` admits `1.0.post1.dev0`,
+//!   pip does not). `>V` keeps out the post-releases and local versions of V's release
+//!   and of V's own pre-release, up to `.post<u64::MAX>`, but not local versions of
+//!   other releases in the same family (`>1.0.post1` admits `1.0.post2+x`, pip does
+//!   not). `===` is read as `==` without local versions.
 //! - Poetry's `^`, `~` and bare versions are read for PyPI too, with Poetry's meanings.
 
 use super::{Bound, Identifier, Pep440Version, SemVersion, Version, VersionError, VersionSet};
@@ -364,8 +366,18 @@ fn pep440_clause(clause: &str) -> Result<VersionSet, String> {
         }
         ">" if v.is_postrelease() => VersionSet::at_least(pep(v.after_locals())),
         ">" => {
-            let after_posts = Pep440Version { post: Some(u64::MAX), dev: None, ..v.public() };
-            VersionSet::between(Bound::Excluded(pep(after_posts)), Bound::Unbounded)
+            // `>V` admits no post-release and no local version of V's release (nor of
+            // V's own pre-release); each such family is the run from just above its
+            // head to its last post-release, `.post<u64::MAX>`.
+            let family = |head: Pep440Version| {
+                let last_post = Pep440Version { post: Some(u64::MAX), dev: None, ..head.clone() };
+                VersionSet::between(Bound::Excluded(pep(head)), Bound::Included(pep(last_post)))
+            };
+            let mut excluded = family(v.base());
+            if v.pre.is_some() {
+                excluded = excluded.union(&family(Pep440Version { pre: v.pre, ..v.base() }));
+            }
+            VersionSet::at_least(pep(v.after_locals())).difference(&excluded)
         }
         "~=" => {
             if v.release.len() < 2 {
@@ -383,7 +395,7 @@ fn pep440_clause(clause: &str) -> Result<VersionSet, String> {
             let index = if v.release.len() == 1 { 0 } else { 1 };
             VersionSet::at_least(pep(v.clone())).intersection(&below_bumped(&v, index))
         }
-        _ => unreachable!("every operator in OPERATORS has an arm"),
+        other => return Err(format!("operator {other:?} is not understood")),
     })
 }
 
@@ -510,6 +522,8 @@ mod tests {
         admits(PyPI, "<=1.0", &["1.0", "1.0+local", "0.5"], &["1.0.post1"]);
         admits(PyPI, ">1.0", &["1.0.1", "1.1a1"], &["1.0", "1.0.post1", "1.0+local"]);
         admits(PyPI, ">1.0.post1", &["1.0.post2", "1.1"], &["1.0.post1", "1.0.post1+x"]);
+        admits(PyPI, ">1.0.dev1", &["1.0.dev2", "1.0a1", "1.0", "1.0.1"], &["1.0.dev1", "1.0+x", "1.0.post1"]);
+        admits(PyPI, ">1.0a1", &["1.0a2", "1.0", "1.1"], &["1.0a1", "1.0a1.post1", "1.0a1+x", "1.0.post1"]);
         admits(PyPI, ">=1!1.0", &["1!1.0"], &["2.0"]);
         admits(PyPI, "===1.0", &["1.0"], &["1.0+local"]);
         assert!(set(PyPI, "").is_all());
