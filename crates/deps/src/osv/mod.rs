@@ -289,65 +289,53 @@ impl Range {
     /// The schema's `IsVulnerable` walk and `BeforeLimits` check for one version.
     fn includes(&self, ecosystem: Ecosystem, id: &str, version: &Version) -> Result<bool, OsvError> {
         let events = self.sorted_events(ecosystem, id)?;
-        let mut vulnerable = false;
-        let mut limits = Vec::new();
-        for event in &events {
-            let reached = |inclusive: bool| match &event.version {
-                None => true,
-                Some(v) if inclusive => version >= v,
-                Some(v) => version > v,
-            };
-            match event.kind {
-                EventKind::Introduced if reached(true) => vulnerable = true,
-                EventKind::Fixed if reached(true) => vulnerable = false,
-                EventKind::LastAffected if reached(false) => vulnerable = false,
-                EventKind::Limit => limits.push(event.version.as_ref()),
-                _ => {}
-            }
-        }
-        let before_limits = limits.is_empty() || limits.iter().any(|limit| limit.is_none_or(|l| version < l));
-        Ok(vulnerable && before_limits)
+        Ok(walk(&events, |event| version >= event, |event| version > event))
     }
 
-    /// The same walk over all versions at once: the set of versions the range affects.
+    /// The versions the range affects. Between two consecutive event versions (and at
+    /// each of them) the walk's answer cannot change, so evaluating the walk once per
+    /// stretch and once per event version gives exactly the versions [`Range::includes`]
+    /// accepts, even for records whose events contradict each other.
     fn affected_set(&self, ecosystem: Ecosystem, id: &str) -> Result<VersionSet, OsvError> {
         let events = self.sorted_events(ecosystem, id)?;
+        let mut points: Vec<&Version> = events.iter().filter_map(|e| e.version.as_ref()).collect();
+        points.dedup();
+        let index = |v: &Version| points.binary_search(&v).unwrap_or_else(|i| i);
         let mut set = VersionSet::empty();
-        let mut open: Option<Bound> = None;
-        let mut limit: Option<VersionSet> = None;
-        for event in events {
-            match (event.kind, event.version) {
-                (EventKind::Introduced, v) => {
-                    if open.is_none() {
-                        open = Some(v.map_or(Bound::Unbounded, Bound::Included));
-                    }
-                }
-                (EventKind::Fixed, Some(v)) => {
-                    if let Some(lower) = open.take() {
-                        set = set.union(&VersionSet::between(lower, Bound::Excluded(v)));
-                    }
-                }
-                (EventKind::LastAffected, Some(v)) => {
-                    if let Some(lower) = open.take() {
-                        set = set.union(&VersionSet::between(lower, Bound::Included(v)));
-                    }
-                }
-                (EventKind::Limit, v) => {
-                    let below = v.map_or_else(VersionSet::all, VersionSet::below);
-                    limit = Some(limit.map_or(below.clone(), |l| l.union(&below)));
-                }
-                // Only introduced and limit events can lack a version.
-                (EventKind::Fixed | EventKind::LastAffected, None) => {}
+        for i in 0..=points.len() {
+            // The stretch strictly below points[i] and above points[i - 1].
+            if walk(&events, |e| index(e) < i, |e| index(e) < i) {
+                let lower = i.checked_sub(1).map_or(Bound::Unbounded, |p| Bound::Excluded(points[p].clone()));
+                let upper = points.get(i).map_or(Bound::Unbounded, |p| Bound::Excluded((*p).clone()));
+                set = set.union(&VersionSet::between(lower, upper));
+            }
+            // The event version points[i] itself.
+            if i < points.len() && walk(&events, |e| index(e) <= i, |e| index(e) < i) {
+                set = set.union(&VersionSet::point(points[i].clone()));
             }
         }
-        if let Some(lower) = open {
-            set = set.union(&VersionSet::between(lower, Bound::Unbounded));
-        }
-        Ok(match limit {
-            Some(limit) => set.intersection(&limit),
-            None => set,
-        })
+        Ok(set)
     }
+}
+
+/// The evaluation walk over sorted events, given how the version in question compares
+/// with an event version: `at_least(e)` is `v >= e`, `above(e)` is `v > e`. `None`
+/// stands for `introduced: "0"` and `limit: "*"`, which every version reaches or is below.
+fn walk(events: &[ParsedEvent<'_>], at_least: impl Fn(&Version) -> bool, above: impl Fn(&Version) -> bool) -> bool {
+    let mut vulnerable = false;
+    let mut limits = Vec::new();
+    for event in events {
+        match (event.kind, &event.version) {
+            (EventKind::Introduced, None) => vulnerable = true,
+            (EventKind::Introduced, Some(v)) if at_least(v) => vulnerable = true,
+            (EventKind::Fixed, Some(v)) if at_least(v) => vulnerable = false,
+            (EventKind::LastAffected, Some(v)) if above(v) => vulnerable = false,
+            (EventKind::Limit, limit) => limits.push(limit.as_ref()),
+            _ => {}
+        }
+    }
+    // BeforeLimits: below any one limit (`v < limit` is `!(v >= limit)`).
+    vulnerable && (limits.is_empty() || limits.iter().any(|limit| limit.is_none_or(|l| !at_least(l))))
 }
 
 impl Advisory {
@@ -364,6 +352,20 @@ impl Advisory {
 
     pub fn is_withdrawn(&self) -> bool {
         self.withdrawn.is_some()
+    }
+
+    /// Every package the advisory names, as `(ecosystem, normalised name)` keys, for an
+    /// index; entries of ecosystems tollgate does not read are left out.
+    pub fn packages(&self) -> Vec<(Ecosystem, String)> {
+        let mut keys: Vec<(Ecosystem, String)> = self
+            .affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .filter_map(|p| Ecosystem::from_osv(&p.ecosystem).map(|e| (e, e.normalise(&p.name))))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
     }
 
     /// The affected entries about this package.

@@ -115,6 +115,17 @@ fn fixed_last_affected_and_limit_bound_differently() {
 }
 
 #[test]
+fn contradictory_events_give_the_same_answer_pointwise_and_as_a_set() {
+    // Sorted stably: introduced 0, last_affected 1.0.0, fixed 1.0.0 — the walk ends on
+    // `fixed` at 1.0.0 itself, so 1.0.0 is not affected although last_affected names it.
+    let advisory = record(
+        r#"{"package": {"ecosystem": "npm", "name": "a"}, "ranges": [{"type": "SEMVER", "events": [
+            {"introduced": "0"}, {"last_affected": "1.0.0"}, {"fixed": "1.0.0"}, {"introduced": "2.0.0"}, {"introduced": "2.0.0"}]}]}"#,
+    );
+    assert_versions(&advisory, Ecosystem::Npm, "a", &["0.9.0", "2.0.0", "2.1.0"], &["1.0.0", "1.5.0"]);
+}
+
+#[test]
 fn introduced_zero_covers_prereleases_of_the_first_version() {
     let advisory = record(
         r#"{"package": {"ecosystem": "npm", "name": "a"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "0.0.1"}]}]}"#,
@@ -157,6 +168,7 @@ fn pypi_prereleases_posts_epochs_and_limits() {
         assert!(affected(&advisory, Ecosystem::PyPI, name, "1.2"), "{name}");
     }
     assert_eq!(advisory.nearest_fixed(Ecosystem::PyPI, "acme-yaml", "1.2").as_deref(), Some("1.4.2"));
+    assert_eq!(advisory.packages(), [(Ecosystem::PyPI, "acme-yaml".to_string())]);
     let severity = advisory.severity();
     assert_eq!(severity.level, Level::High, "CVSS v4 takes the database's label");
     assert_eq!(severity.score, None);
