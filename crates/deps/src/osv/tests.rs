@@ -275,6 +275,22 @@ fn exposure_of_requirements() {
     assert_eq!(malicious.exposure(Ecosystem::Npm, "acme-colours", &any).unwrap(), Exposure::Every);
     assert_eq!(Exposure::of(&VersionSet::empty(), &VersionSet::all()), Exposure::None);
 
+    let cargo = record(
+        r#"{"package": {"ecosystem": "crates.io", "name": "acme-serde"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.4.0"}, {"fixed": "0.4.3"}]}]}"#,
+    );
+    let cargo_exposure = |requirement: &str| {
+        let admitted = parse_range(Ecosystem::CratesIo, requirement).unwrap();
+        cargo.exposure(Ecosystem::CratesIo, "acme_serde", &admitted).unwrap()
+    };
+    assert_eq!(cargo_exposure("0.4.1"), Exposure::Some, "^0.4.1 reaches the fixed 0.4.3");
+    assert_eq!(cargo_exposure("=0.4.1"), Exposure::Every);
+    assert_eq!(cargo_exposure(">=0.4.0, <0.4.3"), Exposure::Every);
+    assert_eq!(cargo_exposure("0.3"), Exposure::None, "^0.3 stays below 0.4.0");
+
+    let go = fixture!("TEST-2026-0004.json");
+    let pinned = requirement_set(Ecosystem::Go, &Requirement::Resolved("v1.2.3".into())).unwrap();
+    assert_eq!(go.exposure(Ecosystem::Go, "example.com/acme/router", &pinned).unwrap(), Exposure::Every);
+
     let pypi = fixture!("TEST-2026-0002.json");
     let admitted = parse_range(Ecosystem::PyPI, "~=1.3").unwrap();
     assert_eq!(pypi.exposure(Ecosystem::PyPI, "acme-yaml", &admitted).unwrap(), Exposure::Some);
