@@ -11,6 +11,8 @@
 pub mod check;
 pub mod config;
 pub mod model;
+pub mod osv;
+pub mod version;
 
 pub use check::DepsCheck;
 pub use config::DepsConfig;
