@@ -96,7 +96,7 @@ impl DepsCheck {
         let mut parsed = Vec::with_capacity(records.len());
         for r in records {
             let advisory = Advisory::parse(&r.json).map_err(|e| format!("{}: {e}", r.origin))?;
-            if !advisory.withdrawn() {
+            if !advisory.is_withdrawn() {
                 parsed.push(advisory);
             }
         }
@@ -186,7 +186,7 @@ impl DepsCheck {
             Err(e) => return out.errors.push(e),
         };
         for advisory in advisories.iter() {
-            match advisory.affects(dep.ecosystem, key, version) {
+            match advisory.matches(dep.ecosystem, key, version) {
                 Ok(false) => {}
                 Ok(true) => {
                     let fixed = advisory.nearest_fixed(dep.ecosystem, key, version);
@@ -197,7 +197,7 @@ impl DepsCheck {
                     file.path,
                     dep.line.unwrap_or(1),
                     dep.name,
-                    advisory.id()
+                    advisory.id
                 )),
             }
         }
@@ -215,8 +215,8 @@ impl DepsCheck {
         out: &mut CheckOutput,
     ) {
         let key = dep.key();
-        let mut ids: Vec<&str> = vec![advisory.id()];
-        ids.extend(advisory.aliases().iter().map(String::as_str));
+        let mut ids: Vec<&str> = vec![advisory.id.as_str()];
+        ids.extend(advisory.aliases.iter().map(String::as_str));
         if let Some(ignore) = self.config.ignore.iter().find(|i| i.covers(dep.ecosystem, &key, &ids)) {
             if !ignore.expired(tollgate_config::today()) {
                 return;
@@ -227,18 +227,18 @@ impl DepsCheck {
                 commit: file.commit.as_ref().map(|c| c.id.clone()),
                 message: format!(
                     "the exception for {} at {} expired on {}: the advisory is reported again",
-                    advisory.id(),
+                    advisory.id,
                     ignore.location,
                     ignore.expires.map(|d| d.to_string()).unwrap_or_default()
                 ),
             });
         }
-        let (rule, severity) = if advisory.malicious() {
+        let (rule, severity) = if advisory.is_malicious() {
             ("malicious-package", self.severity("malicious-package"))
         } else if advisory.informational().is_some() {
             ("advisory-notice", self.severity("advisory-notice"))
         } else {
-            let level = advisory.level();
+            let level = advisory.severity().level;
             let by_level = if self.config.block.contains(level.as_str()) {
                 Some(Severity::Block)
             } else if self.config.warn.contains(level.as_str()) {
@@ -257,20 +257,21 @@ impl DepsCheck {
             severity = Severity::Warn;
         }
         let mut message = match (rule, range) {
-            ("malicious-package", _) => format!("{} is recorded as malicious ({})", display(dep), advisory.id()),
-            (_, true) => format!("{} admits versions affected by {}", display(dep), advisory.id()),
-            _ => format!("{} is affected by {}", display(dep), advisory.id()),
+            ("malicious-package", _) => format!("{} is recorded as malicious ({})", display(dep), advisory.id),
+            (_, true) => format!("{} admits versions affected by {}", display(dep), advisory.id),
+            _ => format!("{} is affected by {}", display(dep), advisory.id),
         };
-        if !advisory.aliases().is_empty() {
-            message.push_str(&format!(" ({})", advisory.aliases().join(", ")));
+        if !advisory.aliases.is_empty() {
+            message.push_str(&format!(" ({})", advisory.aliases.join(", ")));
         }
-        if let Some(summary) = advisory.summary() {
+        if let Some(summary) = advisory.headline() {
             message.push_str(&format!(": {summary}"));
         }
         if let Some(kind) = advisory.informational() {
             message.push_str(&format!(" [{kind}]"));
         }
-        let (level, score) = (advisory.level(), advisory.score());
+        let severity_of_record = advisory.severity();
+        let (level, score) = (severity_of_record.level, severity_of_record.score);
         message.push_str(&match score {
             Some(s) => format!("; severity {} (CVSS {s:.1})", level.as_str()),
             None => format!("; severity {}", level.as_str()),
@@ -294,7 +295,7 @@ impl DepsCheck {
             dep.ecosystem.osv_name().as_bytes(),
             key.as_bytes(),
             requirement_text(dep).as_bytes(),
-            advisory.id().as_bytes(),
+            advisory.id.as_bytes(),
         ]);
         out.findings.push(finding.with_package(package(dep), advisories));
     }
@@ -360,7 +361,7 @@ impl DepsCheck {
                 }
             };
             let admitted = match &dep.requirement {
-                Requirement::Range(spec) => match version::parse_requirement(dep.ecosystem, spec) {
+                Requirement::Range(spec) => match version::parse_range(dep.ecosystem, spec) {
                     Ok(set) => set,
                     Err(e) => {
                         out.errors.push(format!(
@@ -372,14 +373,14 @@ impl DepsCheck {
                         continue;
                     }
                 },
-                _ => version::VersionSet::everything(),
+                _ => version::VersionSet::all(),
             };
             for advisory in advisories.iter() {
                 match advisory.exposure(dep.ecosystem, &key, &admitted) {
                     Ok(Exposure::None) => {}
                     Ok(Exposure::Every) => self.report_advisory(&p.file, dep, advisory, None, false, out),
                     Ok(Exposure::Some) => self.report_advisory(&p.file, dep, advisory, None, true, out),
-                    Err(e) => out.errors.push(format!("{}: advisory {}: {e}", p.file.path, advisory.id())),
+                    Err(e) => out.errors.push(format!("{}: advisory {}: {e}", p.file.path, advisory.id)),
                 }
             }
         }
@@ -404,7 +405,7 @@ impl DepsCheck {
             return;
         }
         let Ok(Some(db)) = self.database() else { return };
-        let Some(age) = db.info().age_days() else { return };
+        let Some(age) = database_age_days(&db.info()) else { return };
         if age > u64::from(self.config.max_db_age_days) && self.config.enabled("osv-db-stale") {
             let message = format!(
                 "the advisory database is {age} days old (the policy allows {}): run `tollgate-deps db update`",
@@ -540,12 +541,40 @@ fn is_within(inner: &str, outer: &str) -> bool {
 
 /// The database a run reads: `TOLLGATE_OSV_DB` (what `--osv-db` sets), the policy's
 /// `osv_db`, then the cache `tollgate-deps db update` writes, if it exists.
-fn database_path(config: &DepsConfig) -> Option<PathBuf> {
+pub fn database_path(config: &DepsConfig) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TOLLGATE_OSV_DB").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
     if let Some(p) = &config.osv_db {
         return Some(p.clone());
     }
-    crate::db::default_cache_dir().filter(|d| d.exists())
+    crate::db::default_db_dir().filter(|d| d.exists())
+}
+
+/// How many days old a database is: since its oldest download (`db update`), else
+/// since its newest advisory was modified (a folder of records someone else fetched).
+pub fn database_age_days(info: &crate::db::DbInfo) -> Option<u64> {
+    let stamp = match info.downloads.values().map(|d| d.downloaded_at.as_str()).min() {
+        Some(oldest) => oldest.to_string(),
+        None => info.newest_modified.clone()?,
+    };
+    let date = tollgate_config::Date::parse(stamp.get(..10)?)?;
+    let today = tollgate_config::today();
+    Some(days_between(date, today).max(0) as u64)
+}
+
+/// Days from `a` to `b` (proleptic Gregorian calendar).
+fn days_between(a: tollgate_config::Date, b: tollgate_config::Date) -> i64 {
+    fn days(d: tollgate_config::Date) -> i64 {
+        // Days since 1970-01-01 (Howard Hinnant's civil-from-days, inverted).
+        let (y, m, day) = (i64::from(d.year), i64::from(d.month), i64::from(d.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+    days(b) - days(a)
 }

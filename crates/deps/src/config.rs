@@ -199,7 +199,7 @@ impl PackageRule {
             return false;
         }
         match (&self.versions, version) {
-            (Some((_, set)), Some(v)) => version::parse(ecosystem, v).is_ok_and(|v| set.contains(&v)),
+            (Some((_, set)), Some(v)) => version::Version::parse(ecosystem, v).is_ok_and(|v| set.contains(&v)),
             _ => true,
         }
     }
@@ -515,7 +515,7 @@ fn package_rule(
             errors.push(layer.error_at(v.span(), "`versions` needs an `ecosystem`: each writes ranges its own way"));
             return None;
         }
-        (Some(v), Some(e)) => match version::parse_requirement(e, v.get_ref()) {
+        (Some(v), Some(e)) => match version::parse_range(e, v.get_ref()) {
             Ok(set) => Some((v.get_ref().clone(), set)),
             Err(err) => {
                 errors.push(layer.error_at(v.span(), format!("not a {e} version range: {err}")));
