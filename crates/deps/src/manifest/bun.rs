@@ -46,9 +46,14 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let mut cursor = lines.find_key("packages", 0, Some(b'{')).unwrap_or(usize::MAX);
     let mut dependencies = Vec::with_capacity(lock.packages.0.len());
     for (key, entry) in &lock.packages.0 {
-        let line = lines.key_line(key, &mut cursor, Some(b'['));
+        let at = lines.find_key(key, cursor, Some(b'['));
+        if let Some(at) = at {
+            cursor = at + key.len();
+        }
+        let line = at.map(|at| lines.line(at));
         let Some(locator) = entry.first().and_then(serde_json::Value::as_str) else {
-            let (line, column) = line.map_or((0, 0), |line| (line, 1));
+            // The opening quote of the key.
+            let (line, column) = at.map_or((0, 0), |at| lines.line_col(at - 1));
             return Err(ParseError::at(line, column, format!("packages.{key}: expected [\"name@version\", …]")));
         };
         let (name, version) = split_name(locator);

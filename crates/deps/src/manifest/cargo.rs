@@ -53,12 +53,13 @@ struct Spec {
 pub(crate) fn manifest(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let manifest: Manifest = text::toml(lines, lines.text())?;
     let root: Tables = text::toml(lines, lines.text())?;
-    let mut parsed = Parsed::default();
+    // (dependency, inherits from the workspace)
+    let mut found: Vec<(Dependency, bool)> = Vec::new();
     let mut shared = BTreeMap::new();
     for (key, value) in &manifest.workspace.dependencies.0 {
         let spec = spec(lines, key, value)?;
         shared.insert(key.get_ref().clone(), (spec.name.clone(), spec.requirement.clone(), spec.source.clone()));
-        push(&mut parsed, lines, key, spec, Kind::Normal);
+        found.push((dependency(lines, key, spec, Kind::Normal), false));
     }
     let mut tables = vec![&root];
     tables.extend(manifest.target.values());
@@ -74,23 +75,31 @@ pub(crate) fn manifest(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
                 let inherits = value.get("workspace").and_then(toml::Value::as_bool) == Some(true);
                 let mut spec = spec(lines, key, value)?;
                 if inherits {
-                    parsed.workspace_inherited.push(parsed.dependencies.len());
                     if let Some((name, requirement, source)) = shared.get(key.get_ref()) {
                         spec.name.clone_from(name);
                         spec.requirement = requirement.clone();
                         spec.source = source.clone();
                     }
                 }
-                push(&mut parsed, lines, key, spec, kind);
+                found.push((dependency(lines, key, spec, kind), inherits));
             }
         }
+    }
+    // The TOML reader sorts tables by key; the file's order is the line order.
+    found.sort_by_key(|(dependency, _)| dependency.line);
+    let mut parsed = Parsed::default();
+    for (dependency, inherits) in found {
+        if inherits {
+            parsed.workspace_inherited.push(parsed.dependencies.len());
+        }
+        parsed.dependencies.push(dependency);
     }
     Ok(parsed)
 }
 
-fn push(parsed: &mut Parsed, lines: &Lines<'_>, key: &Spanned<String>, spec: Spec, kind: Kind) {
+fn dependency(lines: &Lines<'_>, key: &Spanned<String>, spec: Spec, kind: Kind) -> Dependency {
     let kind = if spec.optional && kind == Kind::Normal { Kind::Optional } else { kind };
-    parsed.dependencies.push(Dependency {
+    Dependency {
         ecosystem: Ecosystem::CratesIo,
         name: spec.name,
         requirement: spec.requirement,
@@ -99,7 +108,7 @@ fn push(parsed: &mut Parsed, lines: &Lines<'_>, key: &Spanned<String>, spec: Spe
         locked: false,
         direct: true,
         line: Some(lines.line(key.span().start)),
-    });
+    }
 }
 
 /// Reads `"1.2"` or `{ version, git, path, registry, package, optional, … }`.

@@ -238,7 +238,7 @@ pub(crate) fn spec(name: &str, spec: &str) -> (String, Requirement, Source) {
         return (name.to_string(), requirement, Source::Path(spec.to_string()));
     } else if let Some(path) = ["file:", "link:", "portal:"].iter().find_map(|scheme| spec.strip_prefix(scheme)) {
         Source::Path(path.to_string())
-    } else if spec.starts_with(['.', '/', '~']) {
+    } else if spec.starts_with(['.', '/']) || spec.starts_with("~/") {
         Source::Path(spec.to_string())
     } else if ["git+", "git:", "github:", "gitlab:", "bitbucket:", "gist:"].iter().any(|p| spec.starts_with(p)) {
         Source::Git(redact_userinfo(spec))

@@ -50,8 +50,10 @@ struct Resolution {
 
 pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let lock: PnpmLock = text::yaml(lines.text())?;
-    // What the projects ask for: (name, version) → the sections naming it.
+    // What the projects ask for, by (name, version) and, for packages not from the
+    // registry, by the `packages` key the importer's version names.
     let mut direct: HashMap<(String, String), HashSet<Kind>> = HashMap::new();
+    let mut direct_keys: HashMap<String, HashSet<Kind>> = HashMap::new();
     for importer in lock.importers.0.iter().map(|(_, importer)| importer).chain([&lock.root]) {
         for (section, kind) in [
             (&importer.dependencies, Kind::Normal),
@@ -59,17 +61,23 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
             (&importer.optional_dependencies, Kind::Optional),
         ] {
             for (name, value) in &section.0 {
-                // v5: `name: 1.2.3_peer`; v6+: `name: {specifier, version}`.
+                // v5: `name: 1.2.3_peer@1`; v6 on: `name: {specifier, version}`.
                 let version = match value {
                     serde_yaml_ng::Value::Mapping(map) => map.get("version").and_then(scalar),
                     other => scalar(other),
                 };
                 let Some(version) = version else { continue };
-                // An alias or a non-registry package is written as a package key.
-                let resolved = if version.starts_with('/') || version.contains('@') {
+                let resolved = if version.starts_with(|c: char| c.is_ascii_digit()) {
+                    let version = strip_peers(&version);
+                    (name.clone(), version.split('_').next().unwrap_or(version).to_string())
+                } else if version.starts_with('/') {
+                    // An alias: `/real@1.0.0`.
                     package_key(&version)
                 } else {
-                    (name.clone(), strip_peers(&version).to_string())
+                    // `github.com/o/r/sha` (v6) or a URL (v9): part of the package's key.
+                    direct_keys.entry(version.clone()).or_default().insert(kind);
+                    direct_keys.entry(format!("{name}@{version}")).or_default().insert(kind);
+                    continue;
                 };
                 direct.entry(resolved).or_default().insert(kind);
             }
@@ -88,7 +96,7 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
         }
         let requirement =
             if npm::is_exact_version(&version) { Requirement::Resolved(version.clone()) } else { Requirement::Any };
-        let asked = direct.get(&(name.clone(), version));
+        let asked = direct.get(&(name.clone(), version)).or_else(|| direct_keys.get(key.trim_start_matches('/')));
         let kind = match (package.dev, asked) {
             (Some(true), _) => Kind::Dev,
             _ if package.optional => Kind::Optional,

@@ -151,6 +151,8 @@ pub(crate) fn pyproject(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
             }
         }
     }
+    // The TOML reader sorts tables by key; the file's order is the line order.
+    out.sort_by_key(|dependency| dependency.line);
     super::deps_only(out)
 }
 

@@ -189,12 +189,18 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     })
 }
 
-/// Drops the " at line L column C" serde's messages end with: [`ParseError`] says it.
-fn bare_message(message: String) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message,
+/// Drops every " at line L column C" from serde's messages: [`ParseError`] says where.
+fn bare_message(mut message: String) -> String {
+    const AT_LINE: &str = " at line ";
+    while let Some(at) = message.find(AT_LINE) {
+        let rest = &message[at + AT_LINE.len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line_digits = digits(rest);
+        let Some(after_column) = rest[line_digits..].strip_prefix(" column ") else { break };
+        let end = at + AT_LINE.len() + line_digits + " column ".len() + digits(after_column);
+        message.replace_range(at..end, "");
     }
+    message
 }
 
 pub(crate) fn json<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, ParseError> {
@@ -269,6 +275,13 @@ mod tests {
         assert_eq!(redact_userinfo("git+https://ghp_x@github.com/a/b"), "git+https://github.com/a/b");
         assert_eq!(redact_userinfo("https://x.example/a@b"), "https://x.example/a@b");
         assert_eq!(redact_userinfo("github:a/b"), "github:a/b");
+    }
+
+    #[test]
+    fn positions_leave_messages() {
+        let message = "did not find expected key at line 5 column 4, while parsing a block mapping at line 4 column 5";
+        assert_eq!(bare_message(message.into()), "did not find expected key, while parsing a block mapping");
+        assert_eq!(bare_message("trailing comma at line 4 column 3".into()), "trailing comma");
     }
 
     #[test]
