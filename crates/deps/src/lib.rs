@@ -2,6 +2,7 @@
 //! known vulnerabilities from a local OSV database, malicious packages, typosquats of
 //! popular names, and the policy's allow, deny and source rules — offline, per change.
 
+pub mod db;
 pub mod model;
 
 pub use model::{Dependency, Ecosystem, Kind, Requirement, Source};
