@@ -411,6 +411,19 @@ fn a_corrupt_download_leaves_the_old_database_in_place() {
 }
 
 #[test]
+fn update_refuses_plain_http_except_on_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in ["http://mirror.example.org/osv", "ftp://example.org", "example.org"] {
+        let error = update(dir.path(), url, &[Ecosystem::PyPI], &mut |_| {}).unwrap_err();
+        assert!(error.to_string().contains("only https://"), "{url}: {error}");
+    }
+    assert!(update::check_scheme("https://osv.example.org").is_ok());
+    assert!(update::check_scheme("http://127.0.0.1:8080").is_ok());
+    assert!(update::check_scheme("http://[::1]:8080/osv").is_ok());
+    assert!(update::check_scheme("http://localhost/").is_ok());
+}
+
+#[test]
 fn a_404_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let (base, server) = serve(Vec::new(), 1);

@@ -69,6 +69,7 @@ pub fn update(
     ecosystems: &[Ecosystem],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<UpdateReport, DbError> {
+    check_scheme(base_url)?;
     fs::create_dir_all(dir).map_err(|e| DbError::io(dir, e))?;
     let config = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(30)))
@@ -167,6 +168,30 @@ fn download_one(
         size: received,
         downloaded_at: rfc3339(SystemTime::now()),
         records,
+    })
+}
+
+/// Advisories decide what a commit may add, so they come over HTTPS: a plain-HTTP mirror
+/// lets anyone on the path delete the advisory for the package they want through. Plain
+/// HTTP is accepted only on loopback (a local mirror, the tests' server).
+pub(crate) fn check_scheme(base_url: &str) -> Result<(), DbError> {
+    let lower = base_url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return Ok(());
+    }
+    if let Some(rest) = lower.strip_prefix("http://") {
+        let authority = rest.split('/').next().unwrap_or("");
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.split(':').next().unwrap_or(""),
+        };
+        if host == "localhost" || host == "::1" || host.starts_with("127.") {
+            return Ok(());
+        }
+    }
+    Err(DbError::Download {
+        url: base_url.to_string(),
+        message: "only https:// URLs are accepted (plain http:// only on loopback)".into(),
     })
 }
 
