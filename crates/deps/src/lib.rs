@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod config;
+pub mod db;
 pub mod manifest;
 pub mod model;
 pub mod osv;
