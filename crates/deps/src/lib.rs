@@ -3,5 +3,6 @@
 //! popular names, and the policy's allow, deny and source rules — offline, per change.
 
 pub mod model;
+pub mod typosquat;
 
 pub use model::{Dependency, Ecosystem, Kind, Requirement, Source};
