@@ -11,6 +11,12 @@
 //!   not to need the popularity of a target, and squatters do imitate them
 //!   (`nodesass` for `node-sass`).
 //!
+//! A name inside an npm scope or Go namespace that a listed name's owner controls
+//! (`@babel/…`, `github.com/spf13/…`, `go.uber.org/…`) is never suspected: only that
+//! owner can publish there, so a slip names nothing or something of theirs. Affixes
+//! count only when added (`requests-py`), not dropped (`yaml` beside `js-yaml`): that
+//! is how legitimate siblings are named.
+//!
 //! Each ecosystem's index is built on first use, so a hook that judges no dependency of
 //! an ecosystem pays nothing for it. Lookups hash names (FNV-1a) into sorted vectors
 //! and confirm every hit against the real names, so a hash collision can never produce
@@ -24,8 +30,9 @@ use std::sync::OnceLock;
 
 use crate::model::Ecosystem;
 
-/// How a suspicious name differs from the popular one it resembles. When two confusions
-/// point at the same name, the one listed first is reported.
+/// How a suspicious name differs from the popular one it resembles. When several popular
+/// names match, one that differs only in case or separators wins, then the most popular,
+/// then the confusion listed first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Confusion {
     /// Same name in other letter case (`github.com/Sirupsen/logrus`, npm `React`).
@@ -116,12 +123,17 @@ fn lists(eco: Ecosystem) -> (&'static str, &'static str) {
     }
 }
 
-/// Shortest target (its distinctive part: the package of an npm scope, the last element
-/// of a Go path) judged for fuzzy edits; shorter names are one edit from too much.
+/// Shortest target (the package of an npm scope, the whole name elsewhere) judged for
+/// substitutions and insertions; shorter names are one edit from too much.
 const MIN_FUZZY: usize = 5;
 /// Shortest target judged for swaps, doubled or dropped characters and for the exact
 /// transforms (separators, affixes, scopes).
 const MIN_EXACT: usize = 4;
+
+/// Longest name given the edit search, whose cost grows with the square of the length.
+/// npm allows 214 characters; Go paths are rarely longer. Longer names still get the
+/// exact checks.
+const MAX_EDIT_SEARCH: usize = 256;
 
 /// Streaming FNV-1a: hashing a name with one character left out needs no new string.
 #[derive(Clone, Copy)]
@@ -446,6 +458,9 @@ impl Index {
     /// lookups, and loading the lists needs no index of every target's deletions.
     fn edit_confusions(&self, key: &str, out: &mut Vec<Candidate>) {
         let bytes = key.as_bytes();
+        if bytes.len() > MAX_EDIT_SEARCH {
+            return;
+        }
         let mut ids = Vec::new();
         let mut find = |variant: Fnv| ids.extend(self.exact.get(variant.0).filter(|&id| id < self.targets));
         for i in 0..bytes.len() {
@@ -824,8 +839,14 @@ mod tests {
             (Ecosystem::Go, "/"),
             (Ecosystem::PyPI, "---"),
             (Ecosystem::Npm, "lodásh"),
+            (Ecosystem::Go, "github.com/\u{1F600}/x"),
         ] {
             assert_eq!(suspect(eco, name), None, "{eco} `{name}`");
+        }
+        // Hostile input costs no more than its exact checks.
+        let long = format!("lodash{}", "x".repeat(100_000));
+        for eco in Ecosystem::ALL {
+            assert_eq!(suspect(eco, &long), None, "{eco}: a 100,006-character name");
         }
     }
 
