@@ -176,6 +176,30 @@ def go(list_dir):
     return seed, sorted(listed - set(seed))
 
 
+def registry_key(eco, name):
+    """The name as tollgate compares it (crates/deps/src/model.rs, Ecosystem::normalise;
+    Go paths lose a /vN suffix)."""
+    if eco == "pypi":
+        return re.sub(r"[-_.]+", "-", name).lower()
+    if eco == "crates":
+        return name.lower().replace("_", "-")
+    if eco == "go":
+        return re.sub(r"/v[0-9]+$", "", name)
+    return name
+
+
+def distinct(eco, targets, known):
+    """Drops names that another, earlier one already stands for (the targets come first)."""
+    seen, kept = set(), ([], [])
+    for tier, names in enumerate((targets, known)):
+        for n in names:
+            k = registry_key(eco, n)
+            if k not in seen:
+                seen.add(k)
+                kept[tier].append(n)
+    return kept
+
+
 def write(name, names):
     path = os.path.join(OUT, name)
     with open(path, "w", encoding="utf-8") as f:
@@ -194,17 +218,18 @@ def main(argv):
     registry_dirs = argv[2:] or glob.glob(os.path.expanduser("~/.cargo/registry/src/*/"))
     os.makedirs(OUT, exist_ok=True)
 
-    targets, known = pypi(list_dir)
+    targets, known = distinct("pypi", *pypi(list_dir))
     write("pypi-targets.txt", targets)
     write("pypi-known.txt", known)
     targets, known, removed = npm(list_dir)
+    targets, known = distinct("npm", targets, known)
     write("npm-targets.txt", targets)
     write("npm-known.txt", known)
     write("npm-removed.txt", removed)
-    targets, known = crates(registry_dirs)
+    targets, known = distinct("crates", *crates(registry_dirs))
     write("crates-targets.txt", targets)
     write("crates-known.txt", known)
-    targets, known = go(list_dir)
+    targets, known = distinct("go", *go(list_dir))
     write("go-targets.txt", targets)
     write("go-known.txt", known)
     print(f"made {datetime.date.today().isoformat()}")
