@@ -790,6 +790,7 @@ mod tests {
         assert_suspected(cargo, "rust-tokio", "tokio", Affix);
         assert_suspected(cargo, "reqwesst", "reqwest", Doubled);
         assert_suspected(cargo, "ahyhow", "anyhow", KeyboardAdjacent);
+        assert_suspected(cargo, "serde_jsox", "serde_json", OneEdit);
         // crates.io treats `-` and `_` as one: `serde-json` IS `serde_json`.
         for same in ["serde-json", "Serde_Json", "proc_macro2"] {
             assert_eq!(suspect(cargo, same), None, "{same}");
@@ -855,6 +856,20 @@ mod tests {
         for eco in Ecosystem::ALL {
             assert_eq!(suspect(eco, &long), None, "{eco}: a 100,006-character name");
         }
+    }
+
+    #[test]
+    fn the_most_popular_resemblance_wins() {
+        // `jast-diff` is one edit from both `jest-diff` and `just-diff`; `jest-diff` is
+        // downloaded more.
+        let targets: Vec<&str> = lists(Ecosystem::Npm).0.lines().collect();
+        let rank = |name: &str| targets.iter().position(|t| *t == name).expect("a target");
+        assert!(rank("jest-diff") < rank("just-diff"));
+        assert_eq!(flagged(Ecosystem::Npm, "jast-diff").original, "jest-diff");
+        assert_eq!(flagged(Ecosystem::Npm, "jusst-diff").original, "just-diff");
+        // A name that differs only in separators wins over a more popular one that
+        // needs letters changed: `nodesass` is `node-sass`, not `sass` with an affix.
+        assert_eq!(flagged(Ecosystem::Npm, "nodesass").original, "node-sass");
     }
 
     #[test]
