@@ -14,6 +14,7 @@ pub mod db;
 pub mod manifest;
 pub mod model;
 pub mod osv;
+pub mod typosquat;
 pub mod version;
 
 pub use check::DepsCheck;
