@@ -15,9 +15,9 @@ pub fn run(tool: &str, common: &CommonArgs, action: DbAction) -> Result<u8> {
     match action {
         DbAction::Update { ecosystems, dir, mirror } => {
             let ecosystems = parse_ecosystems(&ecosystems)?;
-            let dir = dir.or_else(|| database_dir(common)).context(
-                "no folder for the database: HOME is not set; name one with --dir or --osv-db",
-            )?;
+            let dir = dir
+                .or_else(|| database_dir(common))
+                .context("no folder for the database: HOME is not set; name one with --dir or --osv-db")?;
             let base = mirror.as_deref().unwrap_or(db::DEFAULT_BASE_URL);
             let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
             let report = db::update(&dir, base, &ecosystems, &mut |p| bar.show(p))
@@ -66,8 +66,7 @@ pub fn status(dir: &std::path::Path) -> Result<String> {
     let db = Database::open(dir).with_context(|| format!("advisory database {}", dir.display()))?;
     let info = db.info();
     let mut out = format!("advisory database {}: {} advisories", dir.display(), info.records);
-    let per: Vec<String> =
-        info.records_per_ecosystem.iter().map(|(e, n)| format!("{} {n}", e.osv_name())).collect();
+    let per: Vec<String> = info.records_per_ecosystem.iter().map(|(e, n)| format!("{} {n}", e.osv_name())).collect();
     if !per.is_empty() {
         out.push_str(&format!(" ({})", per.join(", ")));
     }

@@ -103,7 +103,10 @@ fn a_vulnerable_requirement_is_refused_and_its_fix_passes() {
     let r = DepsRepo::new();
     r.repo.write("requirements.txt", "flask==3.0.0\nrequests==2.19.1  # http\n");
     let out = r.commit("add requests");
-    refused(&out, &["vulnerable-dependency", "TEST-2026-0001", "CVE-2026-0001", "fixed in 2.20.0", "requirements.txt:2"]);
+    refused(
+        &out,
+        &["vulnerable-dependency", "TEST-2026-0001", "CVE-2026-0001", "fixed in 2.20.0", "requirements.txt:2"],
+    );
     r.repo.write("requirements.txt", "flask==3.0.0\nrequests==2.20.0  # http\n");
     passed(&r.commit("add requests, fixed"));
 }
@@ -255,4 +258,97 @@ fn no_manifest_in_the_change_means_no_database_is_read() {
     repo.git(&["add", "-A"]);
     let out = repo.run("tollgate-deps", &["--osv-db", "/nonexistent/osv", "pre-commit"]);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+}
+
+/// A zip of OSV records, as osv.dev publishes one per ecosystem.
+fn zip_of(records: &[serde_json::Value]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for r in records {
+        zip.start_file(format!("{}.json", r["id"].as_str().unwrap()), options).unwrap();
+        zip.write_all(r.to_string().as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Serves `body` at `/PyPI/all.zip` on loopback, claiming `length` bytes, for `requests`
+/// connections; returns the base URL.
+fn serve(body: Vec<u8>, length: usize, requests: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for _ in 0..requests {
+            let Ok((mut stream, _)) = listener.accept() else { return };
+            let mut request = [0u8; 4096];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let head = String::from_utf8_lossy(&request[..n]).to_string();
+            if head.starts_with("GET /PyPI/all.zip ") {
+                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
+                let _ = stream.write_all(&body);
+            } else {
+                let _ = write!(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+        }
+    });
+    base
+}
+
+#[test]
+fn db_update_downloads_replaces_atomically_and_keeps_the_old_database_when_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv");
+    let db_arg = db.to_str().unwrap();
+    let good =
+        zip_of(&[advisory("TEST-2026-0001", "PyPI", "requests", json!([{"introduced": "0"}, {"fixed": "2.20.0"}]))]);
+    let base = serve(good.clone(), good.len(), 1);
+    let repo = Repo::new();
+    let out = repo.run("tollgate-deps", &["db", "update", "pypi", "--dir", db_arg, "--mirror", &base]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(all(&out).contains("PyPI") && all(&out).contains("1 advisories"), "{}", all(&out));
+    let status = repo.run("tollgate-deps", &["--osv-db", db_arg, "db", "status"]);
+    assert!(text(&status.stdout).contains("1 advisories (PyPI 1)"), "{}", all(&status));
+
+    // The database is used: a vulnerable pin is refused.
+    repo.write("requirements.txt", "requests==2.19.1\n");
+    repo.git(&["add", "-A"]);
+    let judged = repo.run("tollgate-deps", &["--osv-db", db_arg, "pre-commit"]);
+    assert_eq!(judged.status.code(), Some(1), "{}", all(&judged));
+
+    // A download cut short: an error, and the database is the old one, byte for byte.
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&db);
+    let longer = zip_of(&[
+        advisory("TEST-2026-0001", "PyPI", "requests", json!([{"introduced": "0"}, {"fixed": "2.20.0"}])),
+        advisory("TEST-2026-0009", "PyPI", "flask", json!([{"introduced": "0"}, {"fixed": "9.0.0"}])),
+    ]);
+    let cut = longer[..longer.len() / 2].to_vec();
+    let base = serve(cut, longer.len(), 1);
+    let out = repo.run("tollgate-deps", &["db", "update", "pypi", "--dir", db_arg, "--mirror", &base]);
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("was not changed"), "{}", all(&out));
+    assert_eq!(files_under(&db), before, "a failed update changed the database");
+
+    // A mirror without the file is an error too.
+    let base = serve(Vec::new(), 0, 1);
+    let out = repo.run("tollgate-deps", &["db", "update", "go", "--dir", db_arg, "--mirror", &base]);
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+}
+
+/// Every file under `dir` (but the index, which a read may rebuild) with its bytes.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.to_string_lossy().contains("index") {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
 }

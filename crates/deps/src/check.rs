@@ -125,7 +125,8 @@ impl DepsCheck {
                 out.findings.push(self.finding(file, dep, "dependency-denied", severity, message, POLICY_HELP));
             }
         }
-        if self.config.allowlist_only && !self.config.allow.iter().any(|r| r.matches(dep.ecosystem, &key, dep.version()))
+        if self.config.allowlist_only
+            && !self.config.allow.iter().any(|r| r.matches(dep.ecosystem, &key, dep.version()))
         {
             if let Some(severity) = self.severity("dependency-not-allowed") {
                 let message = format!("{} is not on the policy's allowlist ([[deps.allow]])", display(dep));
@@ -344,10 +345,8 @@ impl DepsCheck {
             }
             if self.config.require_pins {
                 if let Some(severity) = self.severity("dependency-unpinned") {
-                    let message = format!(
-                        "{} names no exact version and no lock file in this change resolves it",
-                        display(dep)
-                    );
+                    let message =
+                        format!("{} names no exact version and no lock file in this change resolves it", display(dep));
                     let help = "pin an exact version, or commit the lock file the package manager updated";
                     out.findings.push(self.finding(&p.file, dep, "dependency-unpinned", severity, message, help));
                 }
@@ -417,9 +416,15 @@ impl DepsCheck {
 
     fn database_notice(&self, out: &mut CheckOutput, rule: &'static str, severity: Severity, message: String) {
         match severity {
-            Severity::Warn => {
-                out.warnings.push(tollgate_core::Warning { path: String::new(), line: None, commit: None, message })
-            }
+            Severity::Warn => out.warnings.push(tollgate_core::Warning {
+                path: self
+                    .db_path
+                    .as_ref()
+                    .map_or_else(|| "(advisory database)".to_string(), |p| p.display().to_string()),
+                line: None,
+                commit: None,
+                message,
+            }),
             Severity::Block => out.findings.push(
                 Finding::new(SECTION, rule, severity, message)
                     .with_help("keep the advisory database current: `tollgate-deps db update` (a CI job can do it)"),
@@ -511,11 +516,7 @@ fn display(dep: &Dependency) -> String {
 }
 
 fn package(dep: &Dependency) -> Package {
-    Package {
-        ecosystem: dep.ecosystem.osv_name().to_string(),
-        name: dep.name.clone(),
-        version: requirement_text(dep),
-    }
+    Package { ecosystem: dep.ecosystem.osv_name().to_string(), name: dep.name.clone(), version: requirement_text(dep) }
 }
 
 fn describe_source(source: &Source) -> String {

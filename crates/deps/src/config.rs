@@ -77,11 +77,7 @@ pub const RULES: &[RuleSpec] = &[
         description: "A dependency name one slip away from a popular package",
         severity: Severity::Block,
     },
-    RuleSpec {
-        id: "dependency-denied",
-        description: "A dependency the policy denies",
-        severity: Severity::Block,
-    },
+    RuleSpec { id: "dependency-denied", description: "A dependency the policy denies", severity: Severity::Block },
     RuleSpec {
         id: "dependency-not-allowed",
         description: "A dependency outside the policy's allowlist",
@@ -430,7 +426,7 @@ impl DepsConfig {
                 package,
                 reason: def.reason.get_ref().clone(),
                 expires: def.expires,
-                location: line_of(def.reason.span()),
+                location: line_of(def.advisory.as_ref().or(def.package.as_ref()).unwrap_or(&def.reason).span()),
             });
         }
         let known = |id: &str| RULES.iter().any(|r| r.id == id);
@@ -479,10 +475,9 @@ fn glob(pattern: &str) -> Result<GlobMatcher, String> {
 fn ecosystem(layer: &SectionLayer, e: &Spanned<String>, errors: &mut Vec<ConfigError>) -> Option<Ecosystem> {
     let parsed = Ecosystem::parse(e.get_ref());
     if parsed.is_none() {
-        errors.push(layer.error_at(
-            e.span(),
-            format!("`{}` is not an ecosystem (one of cargo, npm, pypi, go)", e.get_ref()),
-        ));
+        errors.push(
+            layer.error_at(e.span(), format!("`{}` is not an ecosystem (one of cargo, npm, pypi, go)", e.get_ref())),
+        );
     }
     parsed
 }
@@ -541,6 +536,47 @@ fn resolve_path(policy_file: &Path, value: &str) -> PathBuf {
     policy_file.parent().map(|d| d.join(&path)).unwrap_or(path)
 }
 
+/// The typosquat rule's own examples: `(ecosystem, name, original)` it must flag, and
+/// names it must not (popular packages and their well-known siblings).
+pub const TYPOSQUAT_EXAMPLES: &[(&str, &str, &str)] = &[
+    ("pypi", "reqeusts", "requests"),
+    ("pypi", "python-dateutils", "python-dateutil"),
+    ("npm", "lodahs", "lodash"),
+    ("npm", "expres", "express"),
+    ("cargo", "serde-jsn", "serde_json"),
+    ("go", "github.com/Sirupsen/logrus", "github.com/sirupsen/logrus"),
+];
+pub const TYPOSQUAT_NEGATIVE_EXAMPLES: &[(&str, &str)] = &[
+    ("pypi", "requests"),
+    ("pypi", "requests-oauthlib"),
+    ("npm", "vuex"),
+    ("npm", "react-dom"),
+    ("cargo", "tokio-util"),
+    ("go", "github.com/sirupsen/logrus"),
+];
+
+/// Runs the check's example-carrying rules on their examples; returns what failed.
+pub fn self_test(_policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
+    let mut failures = Vec::new();
+    for (eco, name, original) in TYPOSQUAT_EXAMPLES {
+        let eco = Ecosystem::parse(eco).expect("examples name known ecosystems");
+        match crate::typosquat::suspect(eco, name) {
+            Some(s) if eco.normalise(&s.original) == eco.normalise(original) => {}
+            other => failures.push(format!(
+                "typosquat: `{name}` ({eco}) should be flagged as a slip of `{original}`, got {:?}",
+                other.map(|s| s.original)
+            )),
+        }
+    }
+    for (eco, name) in TYPOSQUAT_NEGATIVE_EXAMPLES {
+        let eco = Ecosystem::parse(eco).expect("examples name known ecosystems");
+        if let Some(s) = crate::typosquat::suspect(eco, name) {
+            failures.push(format!("typosquat: `{name}` ({eco}) must not be flagged, was taken for `{}`", s.original));
+        }
+    }
+    Ok(failures)
+}
+
 /// Every rule of the check as the policy has it, for `tollgate policy show`.
 pub fn describe(policy: &Policy) -> Result<Vec<RuleInfo>, ConfigErrors> {
     let config = DepsConfig::from_policy(policy)?;
@@ -592,7 +628,7 @@ mod tests {
         assert!(c.deny[0].matches(Ecosystem::Npm, "event-stream", Some("3.3.6")));
         assert!(!c.deny[0].matches(Ecosystem::PyPI, "event-stream", None));
         assert!(c.ignore[0].covers(Ecosystem::Npm, "x", &["GHSA-AAAA-BBBB-CCCC"]));
-        assert_eq!(c.ignore[0].location, ".tollgate.toml:11");
+        assert_eq!(c.ignore[0].location, ".tollgate.toml:12");
     }
 
     #[test]
@@ -606,6 +642,12 @@ mod tests {
         assert!(err.contains("needs an `advisory` or a `package`"), "{err}");
         let err = load("[[deps.deny]]\nname = \"x\"\nversions = \"<2\"\n").unwrap_err();
         assert!(err.contains(".tollgate.toml:3:12: `versions` needs an `ecosystem`"), "{err}");
+    }
+
+    #[test]
+    fn the_typosquat_rule_passes_its_examples() {
+        let policy = Policy::default();
+        assert_eq!(self_test(&policy).unwrap(), Vec::<String>::new());
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     build: |policy, _| Ok(Box::new(tollgate_deps::DepsCheck::new(policy)?)),
     check_config: |policy| tollgate_deps::DepsConfig::from_policy(policy).map(|_| ()),
     describe: tollgate_deps::config::describe,
-    self_test: |_| Ok(Vec::new()),
+    self_test: tollgate_deps::config::self_test,
 }];
 
 /// The policy sections a registry's checks own.
