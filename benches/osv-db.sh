@@ -60,7 +60,7 @@ run_once() {
     /usr/bin/time -v "$BIN" --ignored --exact db::tests::bench_open_and_lookup --nocapture --test-threads 1 \
         >"$log.out" 2>"$log"
     local line rss wall
-    line=$(grep '^bench:' "$log.out" || true)
+    line=$(grep -o 'bench: .*' "$log.out" || true)
     [ -n "$line" ] || { cat "$log.out" "$log" >&2; exit 1; }
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")

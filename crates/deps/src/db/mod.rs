@@ -16,7 +16,13 @@
 //! a package of an ecosystem tollgate reads, plus a sorted `(ecosystem, normalised name)`
 //! key table. Later opens map it and binary-search; a lookup reads only the records of the
 //! package asked for. The index remembers the size and mtime of every source file and is
-//! rebuilt when any of them changes, appears or disappears.
+//! rebuilt when any of them changes, appears or disappears. It lives at
+//! `PATH/.tollgate-osv-index`, or in the user cache when `PATH` is read-only; it is written
+//! to a temp file and renamed into place, versioned and checksummed, and an index that
+//! fails its checks is rebuilt, never trusted. Withdrawn records are not indexed (OSV says
+//! to ignore them); neither are records naming only other ecosystems (Debian, Maven, …).
+//! When rebuilding, a dump [`update`] downloaded is checked against the SHA-256 it
+//! recorded.
 //!
 //! Corruption is never "no advisories": an unreadable zip, a truncated entry, or a record
 //! that is not JSON or lacks an `id` fails the whole open with the file, the zip entry and

@@ -149,6 +149,25 @@ fn the_index_is_rebuilt_when_a_source_changes_appears_or_disappears() {
 }
 
 #[test]
+fn a_reader_keeps_its_index_while_another_open_replaces_it() {
+    let dir = nested_json_db();
+    let reader = Database::open(dir.path()).unwrap();
+    let changed = dir.path().join("advisories/pypi/2024/GHSA-aaaa.json");
+    write(&changed, record("GHSA-bbbb", &[("PyPI", "foo-bar")]).as_bytes());
+    let writer = Database::open(dir.path()).unwrap();
+    assert!(writer.info().index_rebuilt);
+    // The rename swapped the directory entry; the first reader still sees its whole index.
+    assert_eq!(ids(&reader.records(Ecosystem::PyPI, "foo-bar").unwrap()), ["GHSA-aaaa"]);
+    assert_eq!(ids(&writer.records(Ecosystem::PyPI, "foo-bar").unwrap()), ["GHSA-bbbb"]);
+    let temps: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
+
+#[test]
 fn a_corrupt_or_foreign_index_is_rebuilt_not_trusted() {
     let dir = nested_json_db();
     let index_path = dir.path().join(INDEX_NAME);
