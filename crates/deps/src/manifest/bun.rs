@@ -53,7 +53,7 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
         let line = at.map(|at| lines.line(at));
         let Some(locator) = entry.first().and_then(serde_json::Value::as_str) else {
             // The opening quote of the key.
-            let (line, column) = at.map_or((0, 0), |at| lines.line_col(at - 1));
+            let (line, column) = at.map_or((0, 0), |at| lines.line_col(at.saturating_sub(1)));
             return Err(ParseError::at(line, column, format!("packages.{key}: expected [\"name@version\", …]")));
         };
         let (name, version) = split_name(locator);

@@ -56,7 +56,7 @@ pub(crate) fn package_json(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
             }
             let line = at.map(|at| lines.line(at));
             let Some(written) = value.as_str() else {
-                let (line, column) = at.map_or((0, 0), |at| lines.line_col(at - 1));
+                let (line, column) = at.map_or((0, 0), |at| lines.line_col(at.saturating_sub(1)));
                 return Err(ParseError::at(line, column, format!("{section}.{name}: expected a version string")));
             };
             let (name, requirement, source) = spec(name, written);
