@@ -43,7 +43,7 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
         }
     }
     // Positions are the same in the cleaned text: comments and commas became spaces.
-    let mut cursor = lines.find_key("packages", 0, Some(b'{')).unwrap_or(usize::MAX);
+    let mut cursor = lines.find_top_key("packages", Some(b'{')).unwrap_or(usize::MAX);
     let mut dependencies = Vec::with_capacity(lock.packages.0.len());
     for (key, entry) in &lock.packages.0 {
         let at = lines.find_key(key, cursor, Some(b'['));

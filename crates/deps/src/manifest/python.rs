@@ -397,7 +397,7 @@ pub(crate) fn pipfile_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let indexes: HashMap<&str, &str> = lock.meta.sources.iter().map(|s| (s.name.as_str(), s.url.as_str())).collect();
     let mut dependencies = Vec::new();
     for (section, entries, kind) in [("default", &lock.default, Kind::Normal), ("develop", &lock.develop, Kind::Dev)] {
-        let mut cursor = lines.find_key(section, 0, Some(b'{')).unwrap_or(usize::MAX);
+        let mut cursor = lines.find_top_key(section, Some(b'{')).unwrap_or(usize::MAX);
         for (name, entry) in &entries.0 {
             let line = lines.key_line(name, &mut cursor, Some(b'{'));
             let source = if let Some(git) = &entry.git {
