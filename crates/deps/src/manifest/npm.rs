@@ -289,8 +289,10 @@ pub(crate) fn is_exact_version(text: &str) -> bool {
 
 /// Where a lock file's `resolved` URL fetched the package from.
 pub(crate) fn resolved_source(resolved: &str) -> Source {
-    const PUBLIC: [&str; 2] = ["https://registry.npmjs.org/", "https://registry.yarnpkg.com/"];
-    if PUBLIC.iter().any(|registry| resolved.starts_with(registry)) {
+    const PUBLIC: [&str; 2] = ["registry.npmjs.org/", "registry.yarnpkg.com/"];
+    // Old lock files fetched over plain http.
+    let without_scheme = resolved.strip_prefix("https://").or_else(|| resolved.strip_prefix("http://"));
+    if without_scheme.is_some_and(|rest| PUBLIC.iter().any(|registry| rest.starts_with(registry))) {
         return Source::Registry;
     }
     if ["git+", "git:", "github:", "gitlab:", "bitbucket:"].iter().any(|p| resolved.starts_with(p)) {
@@ -349,6 +351,7 @@ mod tests {
     #[test]
     fn tarball_urls_name_their_registry() {
         assert_eq!(resolved_source("https://registry.npmjs.org/a/-/a-1.0.0.tgz"), Source::Registry);
+        assert_eq!(resolved_source("http://registry.yarnpkg.com/a/-/a-1.0.0.tgz"), Source::Registry);
         assert_eq!(
             resolved_source("https://npm.corp.example/repo/@s/a/-/a-1.0.0.tgz"),
             Source::OtherRegistry("https://npm.corp.example/repo/".into())
