@@ -88,7 +88,7 @@ struct Uv {
 }
 
 pub(crate) fn pyproject(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let pyproject: Pyproject = text::toml(lines, lines.text())?;
+    let pyproject: Pyproject = text::toml(lines)?;
     let mut out = Vec::new();
     let requirement_list = |items: &[Spanned<String>], kind: Kind, out: &mut Vec<Dependency>| {
         for item in items {
@@ -243,7 +243,7 @@ struct PoetrySource {
 }
 
 pub(crate) fn poetry_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: PoetryLock = text::toml(lines, lines.text())?;
+    let lock: PoetryLock = text::toml(lines)?;
     let dependencies = lock
         .package
         .into_iter()
@@ -301,7 +301,7 @@ struct UvEdge {
 }
 
 pub(crate) fn uv_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: UvLock = text::toml(lines, lines.text())?;
+    let lock: UvLock = text::toml(lines)?;
     let is_project = |package: &UvPackage| {
         package.source.as_ref().is_some_and(|source| source.contains_key("virtual") || source.contains_key("editable"))
     };
@@ -445,7 +445,7 @@ struct PylockLocation {
 }
 
 pub(crate) fn pylock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: Pylock = text::toml(lines, lines.text())?;
+    let lock: Pylock = text::toml(lines)?;
     let dependencies = lock
         .packages
         .into_iter()

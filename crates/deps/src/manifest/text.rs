@@ -227,8 +227,8 @@ pub(crate) fn json<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, ParseErro
     })
 }
 
-pub(crate) fn toml<T: serde::de::DeserializeOwned>(lines: &Lines<'_>, text: &str) -> Result<T, ParseError> {
-    toml::from_str(text).map_err(|error| {
+pub(crate) fn toml<T: serde::de::DeserializeOwned>(lines: &Lines<'_>) -> Result<T, ParseError> {
+    toml::from_str(lines.text()).map_err(|error| {
         let (line, column) = error.span().map_or((0, 0), |span| lines.line_col(span.start));
         ParseError { line, column, message: error.message().trim_end().to_string() }
     })
