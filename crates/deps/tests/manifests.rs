@@ -716,6 +716,50 @@ fn empty_files_declare_nothing() {
     }
 }
 
+/// Every prefix of every fixture, and every fixture with a byte flipped here and there,
+/// reads as dependencies or as an error: never a panic.
+#[test]
+fn damaged_files_never_panic() {
+    let fixtures: [(FileKind, &str); 23] = [
+        (FileKind::CargoToml, "cargo/Cargo.toml"),
+        (FileKind::CargoLock, "cargo/Cargo-v1.lock"),
+        (FileKind::CargoLock, "cargo/Cargo-v3.lock"),
+        (FileKind::CargoLock, "cargo/Cargo-v4.lock"),
+        (FileKind::PackageJson, "npm/package.json"),
+        (FileKind::PackageLock, "npm/package-lock-v1.json"),
+        (FileKind::PackageLock, "npm/package-lock-v3.json"),
+        (FileKind::YarnLock, "npm/yarn-classic.lock"),
+        (FileKind::YarnLock, "npm/yarn-berry.lock"),
+        (FileKind::PnpmLock, "npm/pnpm-v5.yaml"),
+        (FileKind::PnpmLock, "npm/pnpm-v6.yaml"),
+        (FileKind::PnpmLock, "npm/pnpm-v9.yaml"),
+        (FileKind::BunLock, "npm/bun.lock"),
+        (FileKind::Requirements, "python/requirements.txt"),
+        (FileKind::Pyproject, "python/pyproject-pep621.toml"),
+        (FileKind::Pyproject, "python/pyproject-poetry.toml"),
+        (FileKind::PoetryLock, "python/poetry.lock"),
+        (FileKind::PoetryLock, "python/poetry-legacy.lock"),
+        (FileKind::UvLock, "python/uv.lock"),
+        (FileKind::PipfileLock, "python/Pipfile.lock"),
+        (FileKind::Pylock, "python/pylock.toml"),
+        (FileKind::GoMod, "go/go.mod"),
+        (FileKind::GoSum, "go/go.sum"),
+    ];
+    for (kind, file) in fixtures {
+        let bytes = fixture(file).into_bytes();
+        for end in (0..bytes.len()).step_by(7) {
+            let _ = parse_kind(kind, &bytes[..end]);
+        }
+        for (at, replacement) in
+            (0..bytes.len()).step_by(13).zip([b'"', b'\'', b'[', b'{', b'\n', b':', b'@', 0xff].iter().cycle())
+        {
+            let mut damaged = bytes.clone();
+            damaged[at] = *replacement;
+            let _ = parse_kind(kind, &damaged);
+        }
+    }
+}
+
 /// A 1,500-package `package-lock.json` and `Cargo.lock`, timed: run with
 /// `cargo test -p tollgate-deps --release --test manifests -- --ignored --nocapture`.
 #[test]

@@ -43,7 +43,7 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
         }
     }
     // Positions are the same in the cleaned text: comments and commas became spaces.
-    let mut cursor = lines.find_key("packages", 0, Some(b'{')).unwrap_or(usize::MAX);
+    let mut cursor = lines.find_top_key("packages", Some(b'{')).unwrap_or(usize::MAX);
     let mut dependencies = Vec::with_capacity(lock.packages.0.len());
     for (key, entry) in &lock.packages.0 {
         let at = lines.find_key(key, cursor, Some(b'['));
@@ -53,7 +53,7 @@ pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
         let line = at.map(|at| lines.line(at));
         let Some(locator) = entry.first().and_then(serde_json::Value::as_str) else {
             // The opening quote of the key.
-            let (line, column) = at.map_or((0, 0), |at| lines.line_col(at - 1));
+            let (line, column) = at.map_or((0, 0), |at| lines.line_col(at.saturating_sub(1)));
             return Err(ParseError::at(line, column, format!("packages.{key}: expected [\"name@version\", …]")));
         };
         let (name, version) = split_name(locator);

@@ -51,8 +51,8 @@ struct Spec {
 }
 
 pub(crate) fn manifest(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let manifest: Manifest = text::toml(lines, lines.text())?;
-    let root: Tables = text::toml(lines, lines.text())?;
+    let manifest: Manifest = text::toml(lines)?;
+    let root: Tables = text::toml(lines)?;
     // (dependency, inherits from the workspace)
     let mut found: Vec<(Dependency, bool)> = Vec::new();
     let mut shared = BTreeMap::new();
@@ -177,7 +177,7 @@ struct LockedPackage {
 /// workspace's own crates or path dependencies — local code — and are not returned; what
 /// they depend on is marked `direct`.
 pub(crate) fn lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: Lock = text::toml(lines, lines.text())?;
+    let lock: Lock = text::toml(lines)?;
     let local = lock.package.iter().chain(&lock.root).filter(|p| p.source.is_none());
     // `name`, `name version` or `name version (source)`.
     let mut direct: HashSet<(&str, Option<&str>)> = HashSet::new();

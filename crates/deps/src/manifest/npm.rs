@@ -11,14 +11,6 @@ use super::text::{self, redact_userinfo, Lines, Ordered};
 use super::{ParseError, Parsed};
 use crate::model::{Dependency, Ecosystem, Kind, Requirement, Source};
 
-/// The sections of `package.json` that name dependencies, with how each is used.
-const SECTIONS: [(&str, Kind); 4] = [
-    ("dependencies", Kind::Normal),
-    ("devDependencies", Kind::Dev),
-    ("optionalDependencies", Kind::Optional),
-    ("peerDependencies", Kind::Normal),
-];
-
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct PackageJson {
@@ -38,17 +30,16 @@ struct PeerMeta {
 pub(crate) fn package_json(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let package: PackageJson = text::json(lines.text())?;
     let mut dependencies = Vec::new();
-    for (section, kind) in SECTIONS {
-        let entries = match section {
-            "dependencies" => &package.dependencies,
-            "devDependencies" => &package.dev_dependencies,
-            "optionalDependencies" => &package.optional_dependencies,
-            _ => &package.peer_dependencies,
-        };
+    for (section, entries, kind) in [
+        ("dependencies", &package.dependencies, Kind::Normal),
+        ("devDependencies", &package.dev_dependencies, Kind::Dev),
+        ("optionalDependencies", &package.optional_dependencies, Kind::Optional),
+        ("peerDependencies", &package.peer_dependencies, Kind::Normal),
+    ] {
         if entries.0.is_empty() {
             continue;
         }
-        let mut cursor = lines.find_key(section, 0, Some(b'{')).unwrap_or(usize::MAX);
+        let mut cursor = lines.find_top_key(section, Some(b'{')).unwrap_or(usize::MAX);
         for (name, value) in &entries.0 {
             let at = lines.find_key(name, cursor, None);
             if let Some(at) = at {
@@ -56,12 +47,12 @@ pub(crate) fn package_json(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
             }
             let line = at.map(|at| lines.line(at));
             let Some(written) = value.as_str() else {
-                let (line, column) = at.map_or((0, 0), |at| lines.line_col(at - 1));
+                let (line, column) = at.map_or((0, 0), |at| lines.line_col(at.saturating_sub(1)));
                 return Err(ParseError::at(line, column, format!("{section}.{name}: expected a version string")));
             };
-            let (name, requirement, source) = spec(name, written);
             let optional_peer =
-                section == "peerDependencies" && package.peer_dependencies_meta.get(&name).is_some_and(|m| m.optional);
+                section == "peerDependencies" && package.peer_dependencies_meta.get(name).is_some_and(|m| m.optional);
+            let (name, requirement, source) = spec(name, written);
             dependencies.push(Dependency {
                 ecosystem: Ecosystem::Npm,
                 name,
@@ -120,7 +111,7 @@ pub(crate) fn package_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     if let Some(packages) = &lock.packages {
         locked_packages(lines, packages, &mut dependencies);
     } else if let Some(tree) = &lock.dependencies {
-        let mut cursor = lines.find_key("dependencies", 0, Some(b'{')).unwrap_or(usize::MAX);
+        let mut cursor = lines.find_top_key("dependencies", Some(b'{')).unwrap_or(usize::MAX);
         legacy_packages(lines, tree, &mut cursor, &mut dependencies);
     }
     super::deps_only(dependencies)
@@ -147,7 +138,7 @@ fn locked_packages(lines: &Lines<'_>, packages: &Ordered<LockedPackage>, out: &m
             (path.as_str(), names)
         })
         .collect();
-    let mut cursor = lines.find_key("packages", 0, Some(b'{')).unwrap_or(usize::MAX);
+    let mut cursor = lines.find_top_key("packages", Some(b'{')).unwrap_or(usize::MAX);
     for (path, package) in &packages.0 {
         let Some(at) = path.rfind("node_modules/") else { continue };
         let line = lines.key_line(path, &mut cursor, Some(b'{'));
@@ -298,8 +289,10 @@ pub(crate) fn is_exact_version(text: &str) -> bool {
 
 /// Where a lock file's `resolved` URL fetched the package from.
 pub(crate) fn resolved_source(resolved: &str) -> Source {
-    const PUBLIC: [&str; 2] = ["https://registry.npmjs.org/", "https://registry.yarnpkg.com/"];
-    if PUBLIC.iter().any(|registry| resolved.starts_with(registry)) {
+    const PUBLIC: [&str; 2] = ["registry.npmjs.org/", "registry.yarnpkg.com/"];
+    // Old lock files fetched over plain http.
+    let without_scheme = resolved.strip_prefix("https://").or_else(|| resolved.strip_prefix("http://"));
+    if without_scheme.is_some_and(|rest| PUBLIC.iter().any(|registry| rest.starts_with(registry))) {
         return Source::Registry;
     }
     if ["git+", "git:", "github:", "gitlab:", "bitbucket:"].iter().any(|p| resolved.starts_with(p)) {
@@ -358,6 +351,7 @@ mod tests {
     #[test]
     fn tarball_urls_name_their_registry() {
         assert_eq!(resolved_source("https://registry.npmjs.org/a/-/a-1.0.0.tgz"), Source::Registry);
+        assert_eq!(resolved_source("http://registry.yarnpkg.com/a/-/a-1.0.0.tgz"), Source::Registry);
         assert_eq!(
             resolved_source("https://npm.corp.example/repo/@s/a/-/a-1.0.0.tgz"),
             Source::OtherRegistry("https://npm.corp.example/repo/".into())

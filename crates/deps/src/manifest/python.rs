@@ -88,7 +88,7 @@ struct Uv {
 }
 
 pub(crate) fn pyproject(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let pyproject: Pyproject = text::toml(lines, lines.text())?;
+    let pyproject: Pyproject = text::toml(lines)?;
     let mut out = Vec::new();
     let requirement_list = |items: &[Spanned<String>], kind: Kind, out: &mut Vec<Dependency>| {
         for item in items {
@@ -243,7 +243,7 @@ struct PoetrySource {
 }
 
 pub(crate) fn poetry_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: PoetryLock = text::toml(lines, lines.text())?;
+    let lock: PoetryLock = text::toml(lines)?;
     let dependencies = lock
         .package
         .into_iter()
@@ -301,7 +301,7 @@ struct UvEdge {
 }
 
 pub(crate) fn uv_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: UvLock = text::toml(lines, lines.text())?;
+    let lock: UvLock = text::toml(lines)?;
     let is_project = |package: &UvPackage| {
         package.source.as_ref().is_some_and(|source| source.contains_key("virtual") || source.contains_key("editable"))
     };
@@ -397,7 +397,7 @@ pub(crate) fn pipfile_lock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
     let indexes: HashMap<&str, &str> = lock.meta.sources.iter().map(|s| (s.name.as_str(), s.url.as_str())).collect();
     let mut dependencies = Vec::new();
     for (section, entries, kind) in [("default", &lock.default, Kind::Normal), ("develop", &lock.develop, Kind::Dev)] {
-        let mut cursor = lines.find_key(section, 0, Some(b'{')).unwrap_or(usize::MAX);
+        let mut cursor = lines.find_top_key(section, Some(b'{')).unwrap_or(usize::MAX);
         for (name, entry) in &entries.0 {
             let line = lines.key_line(name, &mut cursor, Some(b'{'));
             let source = if let Some(git) = &entry.git {
@@ -445,7 +445,7 @@ struct PylockLocation {
 }
 
 pub(crate) fn pylock(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
-    let lock: Pylock = text::toml(lines, lines.text())?;
+    let lock: Pylock = text::toml(lines)?;
     let dependencies = lock
         .packages
         .into_iter()

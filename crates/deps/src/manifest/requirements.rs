@@ -135,12 +135,9 @@ pub(crate) fn parse(lines: &Lines<'_>) -> Result<Parsed, ParseError> {
                 }
                 "-e" | "--editable" => {
                     needs_value("a path or URL")?;
+                    // A local directory without `#egg=` has no name but its path.
                     let location = value.split_whitespace().next().unwrap_or(value);
-                    let name = match pep508(location) {
-                        Ok(requirement) if location.contains(" @ ") => requirement.name,
-                        _ => name_of_location(location).unwrap_or_else(|| location.to_string()),
-                    };
-                    let location = location.split(" @ ").last().unwrap_or(location);
+                    let name = name_of_location(location).unwrap_or_else(|| location.to_string());
                     parsed.dependencies.push(python_dependency(name, Requirement::Any, url_source(location), line));
                 }
                 "-i" | "--index-url" => {

@@ -71,6 +71,22 @@ impl<'a> Lines<'a> {
         None
     }
 
+    /// The least indented occurrence of a JSON object's key (the first of equals): the
+    /// top-level `"dependencies"`, not one nested in `"overrides"` above it.
+    pub(crate) fn find_top_key(&self, key: &str, opens: Option<u8>) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        let mut from = 0;
+        while let Some(at) = self.find_key(key, from, opens) {
+            let line_start = self.starts[self.line(at) as usize - 1];
+            let indent = at - line_start;
+            if best.is_none_or(|(_, least)| indent < least) {
+                best = Some((at, indent));
+            }
+            from = at + key.len();
+        }
+        best.map(|(at, _)| at)
+    }
+
     /// [`Lines::find_key`] as a 1-based line, moving `cursor` past it so that the next
     /// key of a file-ordered walk is looked up after this one.
     pub(crate) fn key_line(&self, key: &str, cursor: &mut usize, opens: Option<u8>) -> Option<u32> {
@@ -211,8 +227,8 @@ pub(crate) fn json<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, ParseErro
     })
 }
 
-pub(crate) fn toml<T: serde::de::DeserializeOwned>(lines: &Lines<'_>, text: &str) -> Result<T, ParseError> {
-    toml::from_str(text).map_err(|error| {
+pub(crate) fn toml<T: serde::de::DeserializeOwned>(lines: &Lines<'_>) -> Result<T, ParseError> {
+    toml::from_str(lines.text()).map_err(|error| {
         let (line, column) = error.span().map_or((0, 0), |span| lines.line_col(span.start));
         ParseError { line, column, message: error.message().trim_end().to_string() }
     })
@@ -266,6 +282,9 @@ mod tests {
         assert_eq!(lines.find_key("a", 0, Some(b'{')), Some(2));
         assert_eq!(lines.find_key("b", 0, Some(b'{')), None);
         assert_eq!(lines.find_key("c", 3, None), Some(json.find("\"c\"").unwrap() + 1));
+        let json = "{\n  \"overrides\": {\"x\": {\n    \"dependencies\": {}}},\n  \"dependencies\": {}\n}";
+        let lines = Lines::new(json);
+        assert_eq!(lines.find_top_key("dependencies", Some(b'{')).map(|at| lines.line(at)), Some(4));
     }
 
     #[test]
