@@ -53,19 +53,20 @@ BIN=$(cd "$ROOT" && cargo test --release -p tollgate-deps --lib --no-run 2>&1 \
 BIN="$ROOT/$BIN"
 
 export TOLLGATE_OSV_BENCH_DB="$DB" TOLLGATE_OSV_BENCH_LOOKUPS="$DB/lookups.txt"
-# One run: prints "<bench line>|<max rss kB>|<wall s>".
+# One run: prints "<bench line>|<max rss kB>|<wall s>|<user+sys CPU s>".
 run_once() {
     local log
     log=$(mktemp)
     /usr/bin/time -v "$BIN" --ignored --exact db::tests::bench_open_and_lookup --nocapture --test-threads 1 \
         >"$log.out" 2>"$log"
-    local line rss wall
+    local line rss wall cpu
     line=$(grep -o 'bench: .*' "$log.out" || true)
     [ -n "$line" ] || { cat "$log.out" "$log" >&2; exit 1; }
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log")
     rm -f "$log" "$log.out"
-    echo "$line|$rss|$wall"
+    echo "$line|$rss|$wall|$cpu"
 }
 field() { sed -n "s/.* $1=\([^ |]*\).*/\1/p" <<<"$2"; }
 
@@ -97,7 +98,7 @@ zips=$(du -ch "$DB"/*/all.zip | tail -1 | cut -f1)
     echo
     echo "| step | time | peak RSS |"
     echo "| --- | --- | --- |"
-    echo "| first open (index build) | $(field open_ms "$first") ms (wall $(cut -d'|' -f3 <<<"$first")) | $(( $(cut -d'|' -f2 <<<"$first") / 1024 )) MB |"
+    echo "| first open (index build) | $(field open_ms "$first") ms (wall $(cut -d'|' -f3 <<<"$first"), CPU $(cut -d'|' -f4 <<<"$first") s: on a shared machine wall time includes waiting) | $(( $(cut -d'|' -f2 <<<"$first") / 1024 )) MB |"
     echo "| later open | $(stats open_ms) ms | $(( rss_later / 1024 )) MB |"
     echo "| $(field lookups "$first") lookups after a later open ($(field records_found "$first") records, $(( $(field bytes_found "$first") / 1024 )) KB) | $(stats lookup_ms) ms | |"
     echo "| later open + lookups, whole process | $(printf '%s\n' "${later[@]}" | cut -d'|' -f3 | sort | head -1) wall (best) | |"
