@@ -474,7 +474,11 @@ impl Check for DepsCheck {
             }
         }
         let mut judged: HashSet<Identity> = HashSet::new();
-        for dep in &now.dependencies {
+        for (i, dep) in now.dependencies.iter().enumerate() {
+            // `workspace = true`: the version is the workspace's, judged where it is declared.
+            if now.workspace_inherited.contains(&i) && dep.requirement == Requirement::Any {
+                continue;
+            }
             let id = identity(dep);
             if known.contains(&id) || !judged.insert(id) {
                 continue;
