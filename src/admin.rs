@@ -172,11 +172,37 @@ pub fn doctor(common: &CommonArgs) -> Result<u8> {
             vec!["none: every run fails until the policy loads".to_string()]
         }
     };
+    out.push_str(&advisory_database(common, repo.as_ref()));
     let checks: Vec<&str> = checks.iter().map(String::as_str).collect();
     out.push_str(&inspection.render(&checks));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     Ok(if healthy { EXIT_CLEAN } else { EXIT_BLOCKED })
+}
+
+/// The dependency guard's database, as `doctor` shows it: where, how many advisories,
+/// how old (from `--osv-db`, `TOLLGATE_OSV_DB`, the policy's `[deps] osv_db`, or the cache).
+fn advisory_database(common: &CommonArgs, repo: Option<&Repository>) -> String {
+    let from_policy = tollgate_runner::load_policy(REGISTRY, repo, common.config.as_deref())
+        .ok()
+        .and_then(|p| tollgate_deps::DepsConfig::from_policy(&p).ok());
+    let dir = match (&common.osv_db, from_policy) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(config)) => tollgate_deps::check::database_path(&config),
+        (None, None) => crate::deps_db::database_dir(common),
+    }
+    .or_else(tollgate_deps::db::default_db_dir);
+    let text = match dir {
+        Some(dir) => crate::deps_db::status(&dir).unwrap_or_else(|e| format!("{e:#}\n")),
+        None => "no advisory database (HOME is not set)\n".to_string(),
+    };
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(if i == 0 { "advisories    " } else { "              " });
+        out.push_str(line.trim_start());
+        out.push('\n');
+    }
+    out
 }
 
 /// What the agent hook judges with: every check the policy enables, and the policy

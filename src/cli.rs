@@ -23,9 +23,22 @@ pub struct CommonArgs {
     /// Ignore `tollgate:allow` markers in code; only the policy files decide.
     #[arg(long, global = true)]
     pub no_inline_allow: bool,
+    /// The OSV advisory database the dependency guard reads: a folder of OSV JSON
+    /// records, of osv.dev's `all.zip` files, or what `db update` wrote (also:
+    /// TOLLGATE_OSV_DB, or `[deps] osv_db` in the policy).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub osv_db: Option<PathBuf>,
 }
 
 impl CommonArgs {
+    /// Hands `--osv-db` to the dependency guard the way the environment does. Called
+    /// once at start-up, before any thread exists.
+    pub fn export_osv_db(&self) {
+        if let Some(p) = &self.osv_db {
+            std::env::set_var("TOLLGATE_OSV_DB", p);
+        }
+    }
+
     /// The library's options, from the command line and the environment.
     pub fn options(&self) -> Result<Options, String> {
         Ok(Options {
@@ -87,7 +100,37 @@ pub struct CheckCli {
     #[command(flatten)]
     pub common: CommonArgs,
     #[command(subcommand)]
-    pub mode: ModeArgs,
+    pub command: CheckCommand,
+}
+
+/// What a `tollgate-<check>` binary does: a mode, or (`tollgate-deps`) its database.
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    #[command(flatten)]
+    Mode(ModeArgs),
+    /// The OSV advisory database: download it, or show what is there.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Download osv.dev's advisory dumps (every ecosystem tollgate reads, or those named)
+    /// into the cache, replacing it atomically, and index them.
+    Update {
+        /// Ecosystems: cargo, npm, pypi, go (default: all four).
+        ecosystems: Vec<String>,
+        /// Where to put the database (default: the user's cache folder, or --osv-db).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// A mirror serving `<ECOSYSTEM>/all.zip` (default: osv.dev's public bucket).
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+    },
+    /// What the database holds, where, and how old it is.
+    Status,
 }
 
 /// `tollgate`: every enabled check in one process, and administration.
@@ -134,6 +177,11 @@ pub enum Command {
     Doctor,
     /// Claude Code's hook protocol: judge the tool call or prompt described on stdin.
     AgentHook,
+    /// The dependency guard's OSV advisory database: download it, or show what is there.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
 }
 
 /// The git hooks `tollgate hook` runs as.

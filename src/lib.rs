@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod cli;
+pub mod deps_db;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
@@ -19,7 +20,11 @@ pub fn check_main(name: &str) -> ExitCode {
         eprintln!("tollgate: error: no check named `{name}` in the registry");
         return ExitCode::from(EXIT_ERROR);
     };
-    let command = cli::CheckCli::command().name(entry.binary).about(entry.about);
+    let mut command = cli::CheckCli::command().name(entry.binary).about(entry.about);
+    if entry.name != "deps" {
+        // Only the dependency guard has a database.
+        command = command.mut_subcommand("db", |c| c.hide(true));
+    }
     let matches = match command.try_get_matches() {
         Ok(m) => m,
         Err(e) => return usage_error(e),
@@ -28,10 +33,16 @@ pub fn check_main(name: &str) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    guarded(entry.binary, || {
-        let options = cli.common.options().map_err(anyhow::Error::msg)?;
-        let mode = cli.mode.into();
-        Ok(tollgate_runner::run_mode(REGISTRY, entry.binary, Selection::Only(entry.name), &mode, &options)?)
+    cli.common.export_osv_db();
+    guarded(entry.binary, || match cli.command {
+        cli::CheckCommand::Db { action } if entry.name == "deps" => deps_db::run(entry.binary, &cli.common, action),
+        cli::CheckCommand::Db { .. } => {
+            anyhow::bail!("`db` is the dependency guard's command: run `tollgate-deps db` or `tollgate db`")
+        }
+        cli::CheckCommand::Mode(mode) => {
+            let options = cli.common.options().map_err(anyhow::Error::msg)?;
+            Ok(tollgate_runner::run_mode(REGISTRY, entry.binary, Selection::Only(entry.name), &mode.into(), &options)?)
+        }
     })
 }
 

@@ -212,3 +212,61 @@ fn an_unparseable_payload_denies() {
     let v = json(&hook(&repo, "{\"hook_event_name\": \"UserPromptSubmit\"}"));
     assert_eq!(v["decision"], "block", "{v}");
 }
+
+#[test]
+fn an_edit_is_judged_on_the_file_as_it_will_be() {
+    let repo = Repo::new();
+    repo.write("settings.py", "DEBUG = False\nDB_PASSWORD = \"CHANGEME\"\n");
+    // The new text alone holds no credential word; in the file, it fills a password slot.
+    let value = ["Zq8R", "t2vW", "7pLx", "9s"].concat();
+    let edit = pre_tool_use(
+        &repo,
+        "Edit",
+        json!({"file_path": repo.path().join("settings.py"), "old_string": "CHANGEME", "new_string": value}),
+    );
+    let reason = denied(&hook(&repo, &edit));
+    assert!(reason.contains("settings.py") && reason.contains("line 2"), "{reason}");
+    assert!(!reason.contains(&value), "the reason shows the secret: {reason}");
+    // An edit elsewhere in a file that already holds a placeholder passes.
+    let edit = pre_tool_use(
+        &repo,
+        "Edit",
+        json!({"file_path": repo.path().join("settings.py"), "old_string": "DEBUG = False", "new_string": "DEBUG = True"}),
+    );
+    allowed(&hook(&repo, &edit));
+}
+
+#[test]
+fn an_agent_adding_a_vulnerable_dependency_is_denied_and_old_ones_are_not_judged_again() {
+    let repo = Repo::new();
+    let db = tempfile::tempdir().unwrap();
+    let record = json!({
+        "id": "TEST-2026-0042", "modified": "2026-11-01T00:00:00Z", "summary": "Prototype pollution",
+        "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+                      "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]
+    });
+    std::fs::write(db.path().join("TEST-2026-0042.json"), record.to_string()).unwrap();
+    repo.write(".tollgate.toml", format!("[deps]\nosv_db = \"{}\"\n", db.path().display()));
+    repo.write(
+        "package-lock.json",
+        r#"{"lockfileVersion": 3, "packages": {"": {"name": "app"}, "node_modules/lodash": {"version": "4.17.15"}}}"#,
+    );
+    // Adding a dependency beside the old vulnerable one: only the new one is judged.
+    let edit = pre_tool_use(
+        &repo,
+        "Edit",
+        json!({"file_path": repo.path().join("package-lock.json"),
+               "old_string": r#""node_modules/lodash""#,
+               "new_string": r#""node_modules/ms": {"version": "2.1.3"}, "node_modules/lodash""#}),
+    );
+    allowed(&hook(&repo, &edit));
+    // Writing a vulnerable version is denied, with the advisory.
+    let write = pre_tool_use(
+        &repo,
+        "Write",
+        json!({"file_path": repo.path().join("web/package-lock.json"),
+               "content": r#"{"lockfileVersion": 3, "packages": {"node_modules/lodash": {"version": "4.17.20"}}}"#}),
+    );
+    let reason = denied(&hook(&repo, &write));
+    assert!(reason.contains("TEST-2026-0042") || reason.contains("vulnerable-dependency"), "{reason}");
+}

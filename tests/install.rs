@@ -350,7 +350,8 @@ fn the_doctor_reports_the_installation() {
         ".tollgate.toml",
         "inline tollgate:allow ignored",
         "tollgate agent-hook on PreToolUse, UserPromptSubmit",
-        "`tollgate hook pre-commit` (checks: secrets, policy)",
+        "`tollgate hook pre-commit` (checks: secrets, policy, deps)",
+        "advisories    ",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?}:\n{stdout}");
     }

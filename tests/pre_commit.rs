@@ -403,11 +403,11 @@ fn an_allow_entry_may_name_the_check_it_is_for() {
     repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"secrets\"\nreason = \"fixture\"\n");
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    // A check this binary does not run cannot be named.
-    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"deps\"\nreason = \"vendored\"\n");
+    // A check that does not exist cannot be named.
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"dep\"\nreason = \"vendored\"\n");
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains(".tollgate.toml:3:9: unknown check `deps`"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(".tollgate.toml:3:9: unknown check `dep`"), "{}", text(&out.stderr));
 }
 
 #[test]

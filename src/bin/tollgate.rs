@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    cli.common.export_osv_db();
     tollgate::guarded("tollgate", || {
         let options = cli.common.options().map_err(anyhow::Error::msg)?;
         match cli.command {
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
             // Always 0: the decision is on stdout, and the agent crate turns its own
             // failures (panics included) into a deny.
             Command::AgentHook => Ok(admin::agent_hook(&cli.common)),
+            Command::Db { action } => tollgate::deps_db::run("tollgate", &cli.common, action),
         }
     })
 }

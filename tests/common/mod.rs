@@ -23,6 +23,7 @@ pub fn bin(name: &str) -> PathBuf {
         "tollgate" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate")),
         "tollgate-secrets" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-secrets")),
         "tollgate-policy" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-policy")),
+        "tollgate-deps" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-deps")),
         other => panic!("unknown binary {other}"),
     }
 }

@@ -23,6 +23,60 @@ pub enum Event {
     },
 }
 
+/// What a file-writing call does to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The whole new content.
+    Content(String),
+    /// Replacements applied in order to the current content.
+    Edits(Vec<Edit>),
+}
+
+/// One `old_string` → `new_string` replacement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub old: String,
+    pub new: String,
+    pub replace_all: bool,
+}
+
+impl Change {
+    /// The file's content after the change, from its current content (`None`: the file
+    /// does not exist). `None` when an edit's text is not in the file: the tool would
+    /// refuse the call too, and the texts alone are judged.
+    pub fn apply(&self, current: Option<&str>) -> Option<String> {
+        match self {
+            Change::Content(c) => Some(c.clone()),
+            Change::Edits(edits) => {
+                let mut text = current.unwrap_or("").to_string();
+                for e in edits {
+                    if e.old.is_empty() {
+                        if !text.is_empty() {
+                            return None;
+                        }
+                        text = e.new.clone();
+                    } else if !text.contains(&e.old) {
+                        return None;
+                    } else if e.replace_all {
+                        text = text.replace(&e.old, &e.new);
+                    } else {
+                        text = text.replacen(&e.old, &e.new, 1);
+                    }
+                }
+                Some(text)
+            }
+        }
+    }
+}
+
+fn edit(v: &Value, what: &str) -> Result<Edit, AgentError> {
+    Ok(Edit {
+        old: str_field(v, "old_string", what)?,
+        new: str_field(v, "new_string", what)?,
+        replace_all: v.get("replace_all").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
 /// A tool call about to happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolCall {
@@ -33,6 +87,10 @@ pub enum ToolCall {
         tool: String,
         path: PathBuf,
         texts: Vec<String>,
+        /// What the call does to the file, so the file can be judged as it will be:
+        /// its whole new content (Write) or replacements of its current content (Edit,
+        /// MultiEdit); `None` for a change tollgate judges only by its texts.
+        change: Option<Change>,
     },
     Bash {
         command: String,
@@ -81,17 +139,22 @@ pub fn parse(input: &[u8]) -> Result<Event, AgentError> {
             let call = match tool.as_str() {
                 "Write" => {
                     let i = tool_input()?;
+                    let content = str_field(i, "content", &tool)?;
                     ToolCall::FileChange {
                         path: str_field(i, "file_path", &tool)?.into(),
-                        texts: vec![str_field(i, "content", &tool)?],
+                        change: Some(Change::Content(content.clone())),
+                        texts: vec![content],
                         tool,
                     }
                 }
                 "Edit" => {
                     let i = tool_input()?;
+                    // An old_string is optional to judge the texts, needed to judge the file.
+                    let change = edit(i, &tool).ok().map(|e| Change::Edits(vec![e]));
                     ToolCall::FileChange {
                         path: str_field(i, "file_path", &tool)?.into(),
                         texts: vec![str_field(i, "new_string", &tool)?],
+                        change,
                         tool,
                     }
                 }
@@ -106,7 +169,14 @@ pub fn parse(input: &[u8]) -> Result<Event, AgentError> {
                         .enumerate()
                         .map(|(n, e)| str_field(e, "new_string", &format!("MultiEdit edit {}", n + 1)))
                         .collect::<Result<Vec<_>, _>>()?;
-                    ToolCall::FileChange { path: str_field(i, "file_path", &tool)?.into(), texts, tool }
+                    let change = edits
+                        .iter()
+                        .enumerate()
+                        .map(|(n, e)| edit(e, &format!("MultiEdit edit {}", n + 1)))
+                        .collect::<Result<Vec<_>, _>>()
+                        .ok()
+                        .map(Change::Edits);
+                    ToolCall::FileChange { path: str_field(i, "file_path", &tool)?.into(), texts, change, tool }
                 }
                 "NotebookEdit" => {
                     let i = tool_input()?;
@@ -116,7 +186,12 @@ pub fn parse(input: &[u8]) -> Result<Event, AgentError> {
                         None | Some(Value::Null) if deleting => Vec::new(),
                         _ => return Err(AgentError::Field("NotebookEdit: no `new_source` string".into())),
                     };
-                    ToolCall::FileChange { path: str_field(i, "notebook_path", &tool)?.into(), texts, tool }
+                    ToolCall::FileChange {
+                        path: str_field(i, "notebook_path", &tool)?.into(),
+                        texts,
+                        change: None,
+                        tool,
+                    }
                 }
                 "Bash" => ToolCall::Bash { command: str_field(tool_input()?, "command", "Bash")? },
                 _ => ToolCall::Other { tool },
@@ -155,7 +230,12 @@ mod tests {
             w,
             Event::PreToolUse {
                 cwd: Some("/w".into()),
-                tool: ToolCall::FileChange { tool: "Write".into(), path: "/w/a.py".into(), texts: vec!["x".into()] }
+                tool: ToolCall::FileChange {
+                    tool: "Write".into(),
+                    path: "/w/a.py".into(),
+                    texts: vec!["x".into()],
+                    change: Some(Change::Content("x".into()))
+                }
             }
         );
         let m = parse(&pre(
@@ -172,6 +252,15 @@ mod tests {
         .unwrap();
         let Event::PreToolUse { tool: ToolCall::FileChange { texts, .. }, .. } = n else { panic!() };
         assert!(texts.is_empty());
+    }
+
+    #[test]
+    fn edits_apply_to_the_current_content_in_order() {
+        let e = |old: &str, new: &str, all: bool| Edit { old: old.into(), new: new.into(), replace_all: all };
+        let c = Change::Edits(vec![e("a", "b", false), e("x", "y", true)]);
+        assert_eq!(c.apply(Some("a a x x")).as_deref(), Some("b a y y"));
+        assert_eq!(c.apply(Some("none here")), None, "an old_string not in the file");
+        assert_eq!(Change::Edits(vec![e("", "new", false)]).apply(None).as_deref(), Some("new"));
     }
 
     #[test]

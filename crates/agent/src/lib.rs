@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 use serde_json::json;
-use tollgate_core::{Finding, Outcome, Scanner};
+use tollgate_core::{ChangedFile, Finding, Outcome, Scanner, Status};
 
 pub use commands::CommandPatterns;
 pub use event::{Event, ToolCall};
@@ -145,9 +145,9 @@ fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path
     match event {
         Event::Other { .. } => Ok(Decision::Allow),
         Event::PreToolUse { tool: ToolCall::Other { .. }, .. } => Ok(Decision::Allow),
-        Event::PreToolUse { cwd, tool: ToolCall::FileChange { tool, path, texts } } => {
+        Event::PreToolUse { cwd, tool: ToolCall::FileChange { tool, path, texts, change } } => {
             let base = cwd.as_deref().or(fallback_dir);
-            judge_file(tool, path, texts, base, scanners)
+            judge_file(tool, path, texts, change.as_ref(), base, scanners)
         }
         Event::PreToolUse { cwd, tool: ToolCall::Bash { command } } => {
             judge_command(command, cwd.as_deref().or(fallback_dir), scanners)
@@ -171,6 +171,7 @@ fn judge_file(
     tool: &str,
     path: &Path,
     texts: &[String],
+    change: Option<&event::Change>,
     base: Option<&Path>,
     scanners: &dyn ScannerSource,
 ) -> Result<Decision, AgentError> {
@@ -188,11 +189,26 @@ fn judge_file(
     if texts.is_empty() {
         return Ok(Decision::Allow);
     }
-    let findings = scan(scanners, repo.as_ref(), &shown, texts)?;
+    // The file as it will be, judged against what it is: an edit that turns a
+    // placeholder into a key is caught, and a manifest's dependencies that were already
+    // there are not judged again. The texts alone when the file cannot be read as text.
+    let as_it_will_be = change.and_then(|c| {
+        let current = match std::fs::read(&absolute) {
+            Ok(bytes) => Some(String::from_utf8(bytes).ok()?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return None,
+        };
+        c.apply(current.as_deref()).map(|new| (current, new))
+    });
+    let (findings, where_) = match as_it_will_be {
+        Some((current, new)) => (scan_file(scanners, repo.as_ref(), &shown, current, new)?, "line"),
+        None => {
+            (scan(scanners, repo.as_ref(), &shown, texts)?, if tool == "Write" { "line" } else { "new text, line" })
+        }
+    };
     if findings.is_empty() {
         return Ok(Decision::Allow);
     }
-    let where_ = if tool == "Write" { "line" } else { "new text, line" };
     let rule = &findings[0].rule;
     if findings.iter().any(|f| f.redacted().is_none()) {
         // Not (only) a credential: say what the policy refuses and how to fix it.
@@ -233,6 +249,29 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
     Ok(if reasons.is_empty() { Decision::Allow } else { Decision::Deny(reasons.join(" ")) })
 }
 
+/// The blocking findings a file's new content adds to its current content.
+fn scan_file(
+    scanners: &dyn ScannerSource,
+    repo: Option<&Repository>,
+    path: &str,
+    current: Option<String>,
+    new: String,
+) -> Result<Vec<Finding>, AgentError> {
+    let scanner = scanners.scanner(repo).map_err(|e| AgentError::Policy(e.to_string()))?;
+    let mut file = ChangedFile::whole(path, new.into_bytes());
+    if let Some(old) = current {
+        file.added = tollgate_core::source::added_regions(old.as_bytes(), &file.text);
+        file.previous = Some(old.into_bytes().into());
+        file.status = Status::Modified;
+    }
+    let mut out = Outcome::default();
+    if !file.added.is_empty() && scanner.admit_size(path, None, file.text.len() as u64, &mut out) {
+        scanner.judge_file(&file, &mut out);
+    }
+    scanner.finish(&mut out);
+    findings_of(out)
+}
+
 /// The blocking findings in `texts`, each judged as new content of `path`.
 fn scan(
     scanners: &dyn ScannerSource,
@@ -245,6 +284,11 @@ fn scan(
     for text in texts {
         scanner.judge_text(path, text.as_bytes(), &mut out);
     }
+    scanner.finish(&mut out);
+    findings_of(out)
+}
+
+fn findings_of(mut out: Outcome) -> Result<Vec<Finding>, AgentError> {
     if !out.errors.is_empty() {
         return Err(AgentError::Judge(out.errors.join("; ")));
     }

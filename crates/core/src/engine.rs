@@ -106,6 +106,9 @@ impl Wants {
 pub struct CheckOutput {
     pub findings: Vec<Finding>,
     pub warnings: Vec<Warning>,
+    /// What the check could not judge (a malformed lock file, a corrupt advisory
+    /// database): the run fails closed (exit 2) with these messages.
+    pub errors: Vec<String>,
 }
 
 /// Something the user must know although it is not a finding: content that was not
@@ -311,6 +314,7 @@ impl Scanner {
 
     fn file_output(&self, mut produced: CheckOutput, file: Option<&ChangedFile>, out: &mut Outcome) {
         out.warnings.append(&mut produced.warnings);
+        out.errors.append(&mut produced.errors);
         for finding in produced.findings {
             let finding = finding.finish();
             match self.suppressions.suppressed_by(&finding, file) {

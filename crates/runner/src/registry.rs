@@ -63,6 +63,14 @@ pub const REGISTRY: &[CheckEntry] = &[CheckEntry {
     check_config: |policy| tollgate_policy::PolicyConfig::from_policy(policy).map(|_| ()),
     describe: tollgate_policy::config::describe,
     self_test: tollgate_policy::config::self_test,
+}, CheckEntry {
+    name: "deps",
+    binary: "tollgate-deps",
+    about: "Stops vulnerable, malicious, typosquatted and unapproved dependencies, offline, per change",
+    build: |policy, _| Ok(Box::new(tollgate_deps::DepsCheck::new(policy)?)),
+    check_config: |policy| tollgate_deps::DepsConfig::from_policy(policy).map(|_| ()),
+    describe: tollgate_deps::config::describe,
+    self_test: tollgate_deps::config::self_test,
 }];
 
 /// The policy sections a registry's checks own.
