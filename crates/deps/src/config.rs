@@ -296,10 +296,9 @@ impl DepsConfig {
             let mut layer_errors: Vec<ConfigError> = layer_errors.into_iter().collect();
             let section = section.unwrap_or_default();
             layer_errors.extend(layer.weakens_locked(&policy.locked, &section.disable, &section.severity, &[]));
-            let before = layer_errors.len();
             let mut staged = config.clone();
             staged.apply(layer, section, &mut layer_errors);
-            if layer_errors.len() == before && layer_errors.is_empty() {
+            if layer_errors.is_empty() {
                 config = staged;
             }
             layer_errors.sort_by_key(|e| (e.line, e.column));

@@ -281,8 +281,14 @@ fn the_agent_hook_delivers_each_write() {
         Ok(build_scanner(TOY_REGISTRY, Selection::All, &policy, repo, &Options::default(), Workload::Small)?)
     };
     let answer = tollgate_agent::answer(payload.to_string().as_bytes(), &scanners, None);
-    // The toy check's file findings warn; the agent hook lets the write through.
-    assert!(matches!(answer.decision, tollgate_agent::Decision::Allow), "{:?}", answer.decision);
+    // The toy check's file findings warn; its end-of-run finding blocks, and the agent
+    // hook runs every check's end of run too.
+    match &answer.decision {
+        tollgate_agent::Decision::Deny(reason) => {
+            assert!(reason.contains("[finish]") && !reason.contains("[marker]"), "{reason}")
+        }
+        other => panic!("expected the end-of-run finding: {other:?}"),
+    }
     let mut payload = payload;
     payload["tool_input"]["content"] = "an agent writes a MARKER here\n".into();
     let answer = tollgate_agent::answer(payload.to_string().as_bytes(), &scanners, None);
