@@ -417,7 +417,7 @@ fn custom_rules_and_disabled_rules_apply() {
         ".tollgate.toml",
         "[secrets]\ndisable = [\"aws-access-key-id\"]\n\n[[secrets.rule]]\nid = \"acme-internal-token\"\n\
          description = \"ACME internal token\"\nkeywords = [\"acme_\"]\nregex = '''\\b(acme_[a-z0-9]{12})\\b'''\n\
-         examples = [\"acme_a1b2c3d4e5f6\"]\nnegative_examples = [\"acme_short\"]\n",
+         examples = [\"acme_k3v9q2x7m4w8\"]\nnegative_examples = [\"acme_short\"]\n",
     );
     repo.write("a.py", format!("k = \"{}\"\nt = \"acme_q8z2k4m6p0r1\"\n", aws_key()));
     repo.git(&["add", "a.py"]);

@@ -74,7 +74,12 @@ pub fn example_failures(rules: &[RuleDef]) -> Vec<String> {
         };
         for ex in rule.examples.get_ref() {
             if !found(ex) {
-                failures.push(format!("{id}: example not found: {ex:?}"));
+                let hint = if reads_as_placeholder(ex) {
+                    " (the placeholder filter takes it for filler: write a made-up value that looks random)"
+                } else {
+                    ""
+                };
+                failures.push(format!("{id}: example not found: {ex:?}{hint}"));
             }
         }
         for ex in rule.negative_examples.get_ref() {
@@ -84,6 +89,18 @@ pub fn example_failures(rules: &[RuleDef]) -> Vec<String> {
         }
     }
     failures
+}
+
+/// Whether a value in the example reads as filler, which is why a rule can miss an
+/// example its regex matches: `acme_a1b2c3d4e5f6` is a run, not a key.
+fn reads_as_placeholder(example: &str) -> bool {
+    example
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-')
+        .flat_map(|word| std::iter::once(word).chain(word.split(['_', '-'])))
+        .filter(|word| word.len() >= 6)
+        .any(|word| {
+            crate::placeholder::is_placeholder(word.as_bytes(), false) || crate::placeholder::is_filler(word.as_bytes())
+        })
 }
 
 /// A file name the rule's first path glob accepts (any name when it has none).
@@ -122,5 +139,12 @@ mod tests {
         let rules = builtin_rules().unwrap();
         let provider = rules.iter().filter(|r| !r.generic).count();
         assert!(provider >= 150, "only {provider} provider-specific rules");
+    }
+
+    #[test]
+    fn a_filler_example_is_named_as_such() {
+        assert!(reads_as_placeholder("acme_a1b2c3d4e5f6"));
+        assert!(reads_as_placeholder("token = abcdefabcdef"));
+        assert!(!reads_as_placeholder("acme_k3v9q2x7m4w8"));
     }
 }
