@@ -22,10 +22,8 @@ fn a_key_in_a_utf16_script_blocks_a_real_commit() {
     repo.write("README.md", "hello\n");
     repo.commit_all("init");
     repo.install_hook("pre-commit", &hook_script());
-    let script = format!(
-        "# deploy\r\n$region = 'eu-west-1'\r\n$accessKey = \"{}\"\r\nWrite-Host \"déployé\"\r\n",
-        aws_key()
-    );
+    let script =
+        format!("# deploy\r\n$region = 'eu-west-1'\r\n$accessKey = \"{}\"\r\nWrite-Host \"déployé\"\r\n", aws_key());
     repo.write("deploy.ps1", utf16le_with_bom(&script));
     repo.git(&["add", "deploy.ps1"]);
     let out = repo.git_output(&["commit", "-m", "add deploy script"]);

@@ -312,7 +312,13 @@ pub fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
     if body.len() % 2 != 0 {
         return None;
     }
-    let units = body.chunks_exact(2).map(|p| if big_endian { u16::from_be_bytes([p[0], p[1]]) } else { u16::from_le_bytes([p[0], p[1]]) });
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
     let mut out = String::with_capacity(body.len() / 2);
     for c in char::decode_utf16(units) {
         let c = c.ok()?;

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod config;
+pub mod decode;
 pub mod pack;
 pub mod placeholder;
 pub mod validate;
@@ -197,28 +198,20 @@ impl Check for SecretsCheck {
     }
 
     fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
-            let meta = &self.meta[rule];
-            let Some(m) = caps.get(meta.group) else { return };
-            let span = base + m.start()..base + m.end();
-            if span.is_empty() || !chunk.is_added(span.start) {
-                return;
-            }
-            let value = m.as_bytes();
-            if meta.entropy.is_some_and(|min| shannon(value) < min) {
-                return;
-            }
-            if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
-                return;
-            }
-            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
-                Some(Verdict::Rejected) => return,
-                Some(Verdict::Verified(note)) => Some(note),
-                None => None,
-            };
-            candidates.push(Candidate { rule, span, note });
-        });
+        let (mut candidates, skipped) = self.candidates(chunk);
+        let decoded = self.decoded_candidates(chunk);
+        // A rule that matched the encoded form itself speaks for it, unless what the
+        // decoded value shows is a provider's credential and the encoded form's rule
+        // only generic.
+        let speaks_for = |c: &Candidate| {
+            candidates.iter().any(|r| {
+                r.span.start < c.span.end
+                    && c.span.start < r.span.end
+                    && (!self.meta[r.rule].generic || self.meta[c.rule].generic)
+            })
+        };
+        let decoded: Vec<Candidate> = decoded.into_iter().filter(|c| !speaks_for(c)).collect();
+        candidates.extend(decoded);
         for s in skipped {
             out.warnings.push(Warning {
                 path: chunk.path.to_string(),
@@ -249,6 +242,52 @@ impl Check for SecretsCheck {
         let mut file = ChangedFile::whole(name, message.text.as_bytes());
         file.commit = change.commit.clone();
         self.judge_file(&file, out);
+    }
+}
+
+impl SecretsCheck {
+    /// The values the rules match and accept in the added text of `chunk` (a match
+    /// counts when it overlaps an added region), and the lines skipped for length.
+    fn candidates(&self, chunk: &ChangedFile) -> (Vec<Candidate>, Vec<tollgate_core::matcher::SkippedLine>) {
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
+            let meta = &self.meta[rule];
+            let Some(m) = caps.get(meta.group) else { return };
+            let span = base + m.start()..base + m.end();
+            if span.is_empty() || !chunk.overlaps_added(&span) {
+                return;
+            }
+            let value = m.as_bytes();
+            if meta.entropy.is_some_and(|min| shannon(value) < min) {
+                return;
+            }
+            if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
+                return;
+            }
+            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
+                Some(Verdict::Rejected) => return,
+                Some(Verdict::Verified(note)) => Some(note),
+                None => None,
+            };
+            candidates.push(Candidate { rule, span, note });
+        });
+        (candidates, skipped)
+    }
+
+    /// What the rules find in the encoded values of `chunk` once decoded (see
+    /// [`decode`]), placed at the encoded value.
+    fn decoded_candidates(&self, chunk: &ChangedFile) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        for value in decode::decoded_values(chunk) {
+            let text = ChangedFile::whole(value.path, value.text);
+            let (inner, _) = self.candidates(&text);
+            // One finding per encoded value: the first provider rule's, else the first.
+            let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
+            if let Some(c) = best {
+                found.push(Candidate { rule: c.rule, span: value.origin, note: Some(value.note) });
+            }
+        }
+        found
     }
 }
 

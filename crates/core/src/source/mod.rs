@@ -22,7 +22,8 @@ use anyhow::{Context, Result};
 use git2::{Oid, Repository};
 
 use crate::change::{
-    is_binary, is_lfs_pointer, readable_text, ChangeContext, ChangedFile, CommitInfo, FileMode, PathChange, Region, Status,
+    is_binary, is_lfs_pointer, readable_text, ChangeContext, ChangedFile, CommitInfo, FileMode, PathChange, Region,
+    Status,
 };
 use crate::engine::{Outcome, Scanner};
 
