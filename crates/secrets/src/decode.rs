@@ -26,6 +26,9 @@ pub struct DecodedValue {
     pub origin: Range<usize>,
     /// What was decoded, for the finding's note.
     pub note: &'static str,
+    /// Whether the decoded value alone says whether there is a secret: a match of the
+    /// encoded text (base64 has the entropy of a key) means nothing by itself.
+    pub authoritative: bool,
 }
 
 /// Values are at most this long once decoded: a Secret holding a whole archive is not
@@ -109,6 +112,7 @@ fn kubernetes_secret_values(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                                 text: body,
                                 origin: span,
                                 note: "found in a Kubernetes Secret's stringData",
+                                authoritative: false,
                             });
                         }
                         at = end;
@@ -122,6 +126,7 @@ fn kubernetes_secret_values(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                                 path: key,
                                 origin: span,
                                 note: "found in a Kubernetes Secret's base64 data",
+                                authoritative: true,
                             });
                         }
                     }
@@ -228,6 +233,7 @@ fn basic_credentials(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 text: format!("password = \"{password}\"\n").into_bytes(),
                 origin: region.start + m.start()..region.start + m.end(),
                 note: "found in base64 Basic credentials (user:password)",
+                authoritative: false,
             });
         }
     }
@@ -256,6 +262,7 @@ fn data_uris(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 text: decoded.into_bytes(),
                 origin: region.start + m.start()..region.start + m.end(),
                 note: "found in a base64 data: URI",
+                authoritative: false,
             });
         }
     }
@@ -292,6 +299,7 @@ fn percent_encoded(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 text: format!("{name} = \"{decoded}\"\n").into_bytes(),
                 origin: region.start + m.start()..region.start + m.end(),
                 note: "found percent-decoded in a URL",
+                authoritative: false,
             });
         }
     }

@@ -199,19 +199,7 @@ impl Check for SecretsCheck {
 
     fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
         let (mut candidates, skipped) = self.candidates(chunk);
-        let decoded = self.decoded_candidates(chunk);
-        // A rule that matched the encoded form itself speaks for it, unless what the
-        // decoded value shows is a provider's credential and the encoded form's rule
-        // only generic.
-        let speaks_for = |c: &Candidate| {
-            candidates.iter().any(|r| {
-                r.span.start < c.span.end
-                    && c.span.start < r.span.end
-                    && (!self.meta[r.rule].generic || self.meta[c.rule].generic)
-            })
-        };
-        let decoded: Vec<Candidate> = decoded.into_iter().filter(|c| !speaks_for(c)).collect();
-        candidates.extend(decoded);
+        self.add_decoded(chunk, &mut candidates);
         for s in skipped {
             out.warnings.push(Warning {
                 path: chunk.path.to_string(),
@@ -274,20 +262,28 @@ impl SecretsCheck {
         (candidates, skipped)
     }
 
-    /// What the rules find in the encoded values of `chunk` once decoded (see
-    /// [`decode`]), placed at the encoded value.
-    fn decoded_candidates(&self, chunk: &ChangedFile) -> Vec<Candidate> {
-        let mut found = Vec::new();
+    /// Adds what the rules find in the encoded values of `chunk` once decoded (see
+    /// [`decode`]), placed at the encoded value: one candidate per value, a provider
+    /// rule's if any. A rule that matched the encoded form itself speaks for it, unless
+    /// the decoded value shows a provider's credential where the encoded form's rule was
+    /// only generic. Where the decoded value is what counts (a Secret's base64 data), a
+    /// generic match on the encoded text is dropped: the decoded value decides.
+    fn add_decoded(&self, chunk: &ChangedFile, candidates: &mut Vec<Candidate>) {
+        let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
         for value in decode::decoded_values(chunk) {
-            let text = ChangedFile::whole(value.path, value.text);
-            let (inner, _) = self.candidates(&text);
-            // One finding per encoded value: the first provider rule's, else the first.
+            let (inner, _) = self.candidates(&ChangedFile::whole(value.path, value.text));
+            if value.authoritative {
+                candidates.retain(|c| !self.meta[c.rule].generic || !overlaps(&c.span, &value.origin));
+            }
             let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
-            if let Some(c) = best {
-                found.push(Candidate { rule: c.rule, span: value.origin, note: Some(value.note) });
+            let Some(best) = best else { continue };
+            let generic = self.meta[best.rule].generic;
+            let spoken_for =
+                candidates.iter().any(|r| overlaps(&r.span, &value.origin) && (!self.meta[r.rule].generic || generic));
+            if !spoken_for {
+                candidates.push(Candidate { rule: best.rule, span: value.origin, note: Some(value.note) });
             }
         }
-        found
     }
 }
 
