@@ -180,13 +180,22 @@ impl Matcher {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        // Whether the file's path admits the rule, decided once per rule: candidates
+        // come sorted by rule, and a glob match costs an allocation.
+        let mut admitted: Option<(u32, bool)> = None;
         for (rule, start, end) in candidates {
-            let rule = rule as usize;
-            if let Some(globs) = &self.path_filters[rule] {
-                if !globs.is_match(&*chunk.path) {
-                    continue;
+            let admits = match admitted {
+                Some((r, yes)) if r == rule => yes,
+                _ => {
+                    let yes = self.path_filters[rule as usize].as_ref().is_none_or(|g| g.is_match(&*chunk.path));
+                    admitted = Some((rule, yes));
+                    yes
                 }
+            };
+            if !admits {
+                continue;
             }
+            let rule = rule as usize;
             let Ok(regex) = self.compile(rule) else { continue };
             for caps in regex.captures_iter(&text[start..end]) {
                 on_match(rule, &caps, start);

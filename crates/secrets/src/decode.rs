@@ -26,9 +26,23 @@ pub struct DecodedValue {
     pub origin: Range<usize>,
     /// What was decoded, for the finding's note.
     pub note: &'static str,
-    /// Whether the decoded value alone says whether there is a secret: a match of the
-    /// encoded text (base64 has the entropy of a key) means nothing by itself.
-    pub authoritative: bool,
+    /// How what the decoded value shows weighs against generic matches of the encoded
+    /// text itself.
+    pub weight: Weight,
+}
+
+/// How a decoded value's verdict weighs against generic rules' matches of its encoded
+/// text (a provider rule's match of the encoded text always stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// The decoded value alone decides: base64 has the entropy of a key whatever it
+    /// holds, so a generic match of it means nothing (a Secret's data).
+    Decides,
+    /// A decoded value that is no secret (`user:secret`, `admin:changeme`) clears a
+    /// generic match of its encoding; otherwise that match stands (Basic credentials).
+    Clears,
+    /// The decoded value adds what it shows, and takes nothing away.
+    Adds,
 }
 
 /// Values are at most this long once decoded: a Secret holding a whole archive is not
@@ -112,7 +126,7 @@ fn kubernetes_secret_values(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                                 text: body,
                                 origin: span,
                                 note: "found in a Kubernetes Secret's stringData",
-                                authoritative: false,
+                                weight: Weight::Adds,
                             });
                         }
                         at = end;
@@ -126,7 +140,7 @@ fn kubernetes_secret_values(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                                 path: key,
                                 origin: span,
                                 note: "found in a Kubernetes Secret's base64 data",
-                                authoritative: true,
+                                weight: Weight::Decides,
                             });
                         }
                     }
@@ -218,7 +232,11 @@ fn readable(bytes: Vec<u8>) -> Option<String> {
 fn basic_credentials(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?i)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)").expect("valid regex")
+        // `Basic <b64>`, or `"Basic " + "<b64>"` in code.
+        Regex::new(
+            r#"(?i)\bbasic(?:[ \t]+|[ \t]*["'`][ \t]*[+.][ \t]*["'`])([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)"#,
+        )
+        .expect("valid regex")
     });
     for region in &file.added {
         for caps in re.captures_iter(&file.text[region.start..region.end]) {
@@ -233,7 +251,7 @@ fn basic_credentials(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 text: format!("password = \"{password}\"\n").into_bytes(),
                 origin: region.start + m.start()..region.start + m.end(),
                 note: "found in base64 Basic credentials (user:password)",
-                authoritative: false,
+                weight: Weight::Clears,
             });
         }
     }
@@ -262,7 +280,7 @@ fn data_uris(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 text: decoded.into_bytes(),
                 origin: region.start + m.start()..region.start + m.end(),
                 note: "found in a base64 data: URI",
-                authoritative: false,
+                weight: Weight::Adds,
             });
         }
     }
@@ -282,25 +300,42 @@ fn percent_encoded(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
         Regex::new(r"(?i)[?&;]((?:[a-z]+_)?(?:password|passwd|pwd|pass|secret|token|api_?key|access_token|client_secret))=([^&\s#'`<>]*%[0-9a-f]{2}[^&\s#'`<>]*)")
             .expect("valid regex")
     });
+    // Most source files hold a `%` somewhere: only lines with an escape and a URL or
+    // a parameter are searched.
+    let text = &file.text[..];
     for region in &file.added {
-        let added = &file.text[region.start..region.end];
-        let found = userinfo.captures_iter(added).filter_map(|c| Some(("password".to_string(), c.get(1)?))).chain(
-            query
-                .captures_iter(added)
-                .filter_map(|c| Some((String::from_utf8_lossy(c.get(1)?.as_bytes()).to_ascii_lowercase(), c.get(2)?))),
-        );
-        for (name, m) in found {
-            let Some(decoded) = percent_decode(m.as_bytes()).and_then(readable) else { continue };
-            if decoded.contains('\n') {
+        let mut at = region.start;
+        while let Some(i) = memchr::memchr(b'%', &text[at..region.end]) {
+            let line = line_bounds(text, at + i);
+            at = next_line(text, line.end).max(at + i + 1);
+            let bytes = &text[line.clone()];
+            if !bytes.windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit()) {
                 continue;
             }
-            out.push(DecodedValue {
-                path: "url".into(),
-                text: format!("{name} = \"{decoded}\"\n").into_bytes(),
-                origin: region.start + m.start()..region.start + m.end(),
-                note: "found percent-decoded in a URL",
-                authoritative: false,
-            });
+            let mut found: Vec<(String, Range<usize>)> = Vec::new();
+            if memchr::memmem::find(bytes, b"://").is_some() {
+                found.extend(
+                    userinfo.captures_iter(bytes).filter_map(|c| Some(("password".to_string(), c.get(1)?.range()))),
+                );
+            }
+            if memchr::memchr(b'=', bytes).is_some() {
+                found.extend(query.captures_iter(bytes).filter_map(|c| {
+                    Some((String::from_utf8_lossy(c.get(1)?.as_bytes()).to_ascii_lowercase(), c.get(2)?.range()))
+                }));
+            }
+            for (name, m) in found {
+                let Some(decoded) = percent_decode(&bytes[m.clone()]).and_then(readable) else { continue };
+                if decoded.contains('\n') {
+                    continue;
+                }
+                out.push(DecodedValue {
+                    path: "url".into(),
+                    text: format!("{name} = \"{decoded}\"\n").into_bytes(),
+                    origin: line.start + m.start..line.start + m.end,
+                    note: "found percent-decoded in a URL",
+                    weight: Weight::Adds,
+                });
+            }
         }
     }
 }
@@ -392,6 +427,8 @@ mod tests {
     fn basic_credentials_give_their_password() {
         let header = format!("curl -H 'Authorization: Basic {}' https://ci", b64("deploy:Zx81QpLk29"));
         assert_eq!(texts(&values("run.sh", &header)), vec!["password = \"Zx81QpLk29\"\n"]);
+        let code = format!("headers = {{'Authorization': 'Basic ' + '{}'}}", b64("svc:Lq8Zr2Vx7"));
+        assert_eq!(texts(&values("a.py", &code)), vec!["password = \"Lq8Zr2Vx7\"\n"]);
         // Prose and non-credentials are not.
         assert!(values("a.md", "basic configuration of the thing").is_empty());
         assert!(values("a.sh", &format!("Authorization: Basic {}", b64("no colon here"))).is_empty());

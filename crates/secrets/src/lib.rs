@@ -266,16 +266,17 @@ impl SecretsCheck {
     /// [`decode`]), placed at the encoded value: one candidate per value, a provider
     /// rule's if any. A rule that matched the encoded form itself speaks for it, unless
     /// the decoded value shows a provider's credential where the encoded form's rule was
-    /// only generic. Where the decoded value is what counts (a Secret's base64 data), a
-    /// generic match on the encoded text is dropped: the decoded value decides.
+    /// only generic, or the value's [`Weight`](decode::Weight) gives the decoded verdict
+    /// the last word over generic rules.
     fn add_decoded(&self, chunk: &ChangedFile, candidates: &mut Vec<Candidate>) {
+        use decode::Weight;
         let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
         for value in decode::decoded_values(chunk) {
             let (inner, _) = self.candidates(&ChangedFile::whole(value.path, value.text));
-            if value.authoritative {
+            let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
+            if value.weight == Weight::Decides || (value.weight == Weight::Clears && best.is_none()) {
                 candidates.retain(|c| !self.meta[c.rule].generic || !overlaps(&c.span, &value.origin));
             }
-            let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
             let Some(best) = best else { continue };
             let generic = self.meta[best.rule].generic;
             let spoken_for =
