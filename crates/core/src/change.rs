@@ -185,7 +185,9 @@ pub struct ChangedFile {
 impl ChangedFile {
     /// A file whose whole text is new (scan mode, agent writes, new files).
     pub fn whole(path: impl Into<Arc<str>>, text: impl Into<Arc<[u8]>>) -> ChangedFile {
-        let text = text.into();
+        let original = text.into();
+        let size = original.len() as u64;
+        let text = readable_text(original);
         let added =
             if text.is_empty() { Vec::new() } else { vec![Region { start: 0, end: text.len(), first_line: 1 }] };
         ChangedFile {
@@ -193,7 +195,7 @@ impl ChangedFile {
             status: Status::Added,
             old_mode: None,
             new_mode: Some(FileMode::REGULAR),
-            size: text.len() as u64,
+            size,
             content_read: true,
             binary: is_binary(&text),
             lfs_pointer: is_lfs_pointer(&text),
@@ -247,6 +249,12 @@ impl ChangedFile {
         self.added.iter().any(|r| r.start <= offset && offset < r.end)
     }
 
+    /// Whether `span` shares a byte with an added region: a multi-line value of which
+    /// only some lines are new (a key body under an unchanged `BEGIN` line) is new.
+    pub fn overlaps_added(&self, span: &std::ops::Range<usize>) -> bool {
+        self.added.iter().any(|r| r.start < span.end && span.start < r.end)
+    }
+
     /// Total bytes of added text.
     pub fn added_bytes(&self) -> usize {
         self.added.iter().map(|r| r.end - r.start).sum()
@@ -280,6 +288,66 @@ pub fn column_of(text: &[u8], line_start: usize, offset: usize) -> u32 {
     String::from_utf8_lossy(&text[line_start..offset]).chars().count() as u32 + 1
 }
 
+/// Content as checks read it: UTF-16 text (Windows tools write `.ps1`, `.reg` and
+/// `.config` files so) transcoded to UTF-8, anything else as it is. Without this a
+/// UTF-16 file has NUL bytes and would be skipped as binary. Transcoding keeps every
+/// line break, so line numbers found in the UTF-8 text are the original file's.
+pub fn readable_text(bytes: Arc<[u8]>) -> Arc<[u8]> {
+    match utf16_to_utf8(&bytes) {
+        Some(text) => Arc::from(text),
+        None => bytes,
+    }
+}
+
+/// The UTF-8 form of UTF-16 text: marked by a byte order mark, or without one when
+/// the sample is plainly text with every other byte NUL (ASCII in UTF-16). `None` for
+/// anything else, and for content that does not decode or decodes to control
+/// characters: binary data with many NULs must stay binary.
+pub fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (big_endian, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (false, rest),
+        [0xFE, 0xFF, rest @ ..] => (true, rest),
+        _ => (utf16_without_bom(bytes)?, bytes),
+    };
+    if body.len() % 2 != 0 {
+        return None;
+    }
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len() / 2);
+    for c in char::decode_utf16(units) {
+        let c = c.ok()?;
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b') {
+            return None;
+        }
+        out.push(c);
+    }
+    Some(out.into_bytes())
+}
+
+/// For BOM-less content: `Some(big_endian)` when, in the first 4 KiB, nearly every
+/// high byte is NUL and no low byte is (ASCII text in UTF-16).
+fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let nul_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    match (even, odd) {
+        (0, odd) if mostly(odd) => Some(false),
+        (even, 0) if mostly(even) => Some(true),
+        _ => None,
+    }
+}
+
 /// Whether content looks binary: a NUL byte in its first 8 KiB, as git decides.
 pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
@@ -298,6 +366,9 @@ mod tests {
         assert_eq!(chunk.line_at(15), (4, 14..18));
         assert!(chunk.is_added(9));
         assert!(!chunk.is_added(2));
+        assert!(chunk.overlaps_added(&(2..9)));
+        assert!(!chunk.overlaps_added(&(0..8)));
+        assert!(!chunk.overlaps_added(&(14..18)));
     }
 
     #[test]
@@ -330,6 +401,39 @@ mod tests {
         assert!(is_lfs_pointer(pointer));
         assert!(ChangedFile::whole("big.bin", &pointer[..]).lfs_pointer);
         assert!(!is_lfs_pointer(b"version 1\n"));
+    }
+
+    fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        out.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        out
+    }
+
+    #[test]
+    fn utf16_text_is_read_as_utf8_with_its_lines() {
+        let text = "$user = 'svc'\r\n$pass = 'Zq8R'\r\nWrite-Host \"é\"\r\n";
+        for bom in [true, false] {
+            let file = ChangedFile::whole("deploy.ps1", utf16le(text, bom));
+            assert!(!file.binary, "bom: {bom}");
+            assert_eq!(&*file.text, text.as_bytes());
+            assert_eq!(file.size, utf16le(text, bom).len() as u64);
+            assert_eq!(file.line_at(text.find("$pass").unwrap()).0, 2);
+        }
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("a = 1\n".encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(utf16_to_utf8(&be).as_deref(), Some(&b"a = 1\n"[..]));
+    }
+
+    #[test]
+    fn binary_with_nuls_is_not_taken_for_utf16() {
+        // Small integers as u16: every other byte NUL, but control characters.
+        let table: Vec<u8> = (1u16..200).flat_map(|n| (n % 7 + 1).to_le_bytes()).collect();
+        assert!(utf16_to_utf8(&table).is_none());
+        assert!(ChangedFile::whole("t.bin", table).binary);
+        assert!(utf16_to_utf8(b"PK\x03\x04\0\0\x14\0").is_none());
+        // An unpaired surrogate does not decode.
+        assert!(utf16_to_utf8(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).is_none());
+        assert!(utf16_to_utf8(b"plain text").is_none());
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword (automaton pattern id), the rules it gates.
     keyword_rules: Vec<Vec<u32>>,
+    /// The largest `window` of any rule: how far before an added region a multi-line
+    /// rule's keyword may sit and still reach into it.
+    max_window: usize,
 }
 
 /// A line that was too long to search, reported so that nothing is skipped silently.
@@ -101,7 +104,8 @@ impl Matcher {
             .build(&words)
             .map_err(|e| PatternError { rule: "<keywords>".into(), message: e.to_string() })?;
         let regexes = specs.iter().map(|_| OnceLock::new()).collect();
-        Ok(Matcher { specs, regexes, path_filters, keywords, keyword_rules })
+        let max_window = specs.iter().filter_map(|s| s.window).max().unwrap_or(0);
+        Ok(Matcher { specs, regexes, path_filters, keywords, keyword_rules, max_window })
     }
 
     pub fn specs(&self) -> &[PatternSpec] {
@@ -125,8 +129,12 @@ impl Matcher {
     }
 
     /// Calls `on_match(rule, captures, window_start)` for every regex match of every
-    /// rule whose keyword occurs in an added region of `chunk`. Capture offsets are
-    /// relative to `window_start`. Returns the lines skipped for length.
+    /// rule whose keyword occurs in an added region of `chunk`, and of every multi-line
+    /// (`window`) rule whose keyword sits in unchanged text close enough before an added
+    /// region for its window to reach into it: a private key whose body replaces another
+    /// under the unchanged `BEGIN` line is added text too. Callers keep the matches that
+    /// overlap an added region. Capture offsets are relative to `window_start`. Returns
+    /// the lines skipped for length.
     pub fn find<F>(&self, chunk: &ChangedFile, limits: MatchLimits, mut on_match: F) -> Vec<SkippedLine>
     where
         F: FnMut(usize, &Captures<'_>, usize),
@@ -167,21 +175,59 @@ impl Matcher {
                 at = line.end + 1;
             }
         }
+        if self.max_window > 0 {
+            self.reaching_windows(chunk, &mut candidates);
+        }
         candidates.sort_unstable();
         candidates.dedup();
+        // Whether the file's path admits the rule, decided once per rule: candidates
+        // come sorted by rule, and a glob match costs an allocation.
+        let mut admitted: Option<(u32, bool)> = None;
         for (rule, start, end) in candidates {
-            let rule = rule as usize;
-            if let Some(globs) = &self.path_filters[rule] {
-                if !globs.is_match(&*chunk.path) {
-                    continue;
+            let admits = match admitted {
+                Some((r, yes)) if r == rule => yes,
+                _ => {
+                    let yes = self.path_filters[rule as usize].as_ref().is_none_or(|g| g.is_match(&*chunk.path));
+                    admitted = Some((rule, yes));
+                    yes
                 }
+            };
+            if !admits {
+                continue;
             }
+            let rule = rule as usize;
             let Ok(regex) = self.compile(rule) else { continue };
             for caps in regex.captures_iter(&text[start..end]) {
                 on_match(rule, &caps, start);
             }
         }
         skipped
+    }
+}
+
+impl Matcher {
+    /// Adds the windows of multi-line rules whose keyword lies in the text before an
+    /// added region (at most the largest window before it) and whose window reaches the
+    /// region. Each byte of text is searched once however many regions there are.
+    fn reaching_windows(&self, chunk: &ChangedFile, candidates: &mut Vec<(u32, usize, usize)>) {
+        let text = &chunk.text[..];
+        let mut searched_to = 0;
+        for region in &chunk.added {
+            let from = region.start.saturating_sub(self.max_window).max(searched_to);
+            searched_to = region.end;
+            if from >= region.start {
+                continue;
+            }
+            for m in self.keywords.find_overlapping_iter(Input::new(text).range(from..region.start)) {
+                for &rule in &self.keyword_rules[m.pattern().as_usize()] {
+                    let Some(w) = self.specs[rule as usize].window else { continue };
+                    let line_start = line_bounds(text, m.start()).start;
+                    if line_start + w > region.start {
+                        candidates.push((rule, line_start, (line_start + w).min(text.len())));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -230,6 +276,22 @@ mod tests {
         let mut chunk = ChangedFile::whole("f", &b"tok_1111\ntok_2222\n"[..]);
         chunk.added = vec![crate::change::Region { start: 9, end: 18, first_line: 2 }];
         assert_eq!(run(&m, &chunk), vec![(0, "2222@13".to_string())]);
+    }
+
+    #[test]
+    fn a_window_reaching_into_an_added_region_is_searched() {
+        let mut s = spec("block", "BEGIN", r"BEGIN\n([a-z]+)\nEND");
+        s.window = Some(64);
+        let m = Matcher::new(vec![s, spec("line", "BEGIN", r"(BEGIN)")]).unwrap();
+        // Only the body line is added; the unchanged BEGIN line holds the keyword.
+        let mut chunk = ChangedFile::whole("f", &b"BEGIN\nbody\nEND\n"[..]);
+        chunk.added = vec![crate::change::Region { start: 6, end: 11, first_line: 2 }];
+        // The window rule runs from the BEGIN line; the line rule does not.
+        assert_eq!(run(&m, &chunk), vec![(0, "body@6".to_string())]);
+        // A window that ends before the added region is not searched.
+        let mut far = ChangedFile::whole("f", [b"BEGIN\nbody\nEND\n".as_slice(), &[b'x'; 80], b"\nnew\n"].concat());
+        far.added = vec![crate::change::Region { start: 96, end: 100, first_line: 5 }];
+        assert!(run(&m, &far).is_empty());
     }
 
     #[test]

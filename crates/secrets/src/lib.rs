@@ -13,6 +13,7 @@
 //! ```
 
 pub mod config;
+pub mod decode;
 pub mod pack;
 pub mod placeholder;
 pub mod validate;
@@ -197,36 +198,8 @@ impl Check for SecretsCheck {
     }
 
     fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
-            let meta = &self.meta[rule];
-            let Some(m) = caps.get(meta.group) else { return };
-            let span = base + m.start()..base + m.end();
-            if span.is_empty() || !chunk.is_added(span.start) {
-                return;
-            }
-            if let Some(whole) = caps.get(0) {
-                if !starts_a_word(&chunk.text, base + whole.start()) {
-                    return;
-                }
-            }
-            if caps.name("key").is_some_and(|k| placeholder::is_identifier_key(k.as_bytes())) {
-                return;
-            }
-            let value = m.as_bytes();
-            if meta.entropy.is_some_and(|min| shannon(value) < min) {
-                return;
-            }
-            if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
-                return;
-            }
-            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
-                Some(Verdict::Rejected) => return,
-                Some(Verdict::Verified(note)) => Some(note),
-                None => None,
-            };
-            candidates.push(Candidate { rule, span, note });
-        });
+        let (mut candidates, skipped) = self.candidates(chunk);
+        self.add_decoded(chunk, &mut candidates);
         for s in skipped {
             out.warnings.push(Warning {
                 path: chunk.path.to_string(),
@@ -281,6 +254,78 @@ fn starts_a_word(text: &[u8], at: usize) -> bool {
         && before.is_ascii_alphabetic()
         && (text[at - 2] == b'\\' || (text[at - 2] == b'-' && (at < 3 || !text[at - 3].is_ascii_alphanumeric())));
     hump || glued
+}
+
+impl SecretsCheck {
+    /// The rules that accept a value in `chunk`, each judged alone (before overlapping
+    /// findings are resolved to one): a rule's examples test the rule, not which of two
+    /// rules on the same value gets to report it.
+    pub(crate) fn rules_matching(&self, chunk: &ChangedFile) -> Vec<&str> {
+        let (mut candidates, _) = self.candidates(chunk);
+        self.add_decoded(chunk, &mut candidates);
+        candidates.iter().map(|c| &*self.matcher.specs()[c.rule].id).collect()
+    }
+
+    /// The values the rules match and accept in the added text of `chunk` (a match
+    /// counts when it overlaps an added region), and the lines skipped for length.
+    fn candidates(&self, chunk: &ChangedFile) -> (Vec<Candidate>, Vec<tollgate_core::matcher::SkippedLine>) {
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
+            let meta = &self.meta[rule];
+            let Some(m) = caps.get(meta.group) else { return };
+            let span = base + m.start()..base + m.end();
+            if span.is_empty() || !chunk.overlaps_added(&span) {
+                return;
+            }
+            if let Some(whole) = caps.get(0) {
+                if !starts_a_word(&chunk.text, base + whole.start()) {
+                    return;
+                }
+            }
+            if caps.name("key").is_some_and(|k| placeholder::is_identifier_key(k.as_bytes())) {
+                return;
+            }
+            let value = m.as_bytes();
+            if meta.entropy.is_some_and(|min| shannon(value) < min) {
+                return;
+            }
+            if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
+                return;
+            }
+            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
+                Some(Verdict::Rejected) => return,
+                Some(Verdict::Verified(note)) => Some(note),
+                None => None,
+            };
+            candidates.push(Candidate { rule, span, note });
+        });
+        (candidates, skipped)
+    }
+
+    /// Adds what the rules find in the encoded values of `chunk` once decoded (see
+    /// [`decode`]), placed at the encoded value: one candidate per value, a provider
+    /// rule's if any. A rule that matched the encoded form itself speaks for it, unless
+    /// the decoded value shows a provider's credential where the encoded form's rule was
+    /// only generic, or the value's [`Weight`](decode::Weight) gives the decoded verdict
+    /// the last word over generic rules.
+    fn add_decoded(&self, chunk: &ChangedFile, candidates: &mut Vec<Candidate>) {
+        use decode::Weight;
+        let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
+        for value in decode::decoded_values(chunk) {
+            let (inner, _) = self.candidates(&ChangedFile::whole(value.path, value.text));
+            let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
+            if value.weight == Weight::Decides || (value.weight == Weight::Clears && best.is_none()) {
+                candidates.retain(|c| !self.meta[c.rule].generic || !overlaps(&c.span, &value.origin));
+            }
+            let Some(best) = best else { continue };
+            let generic = self.meta[best.rule].generic;
+            let spoken_for =
+                candidates.iter().any(|r| overlaps(&r.span, &value.origin) && (!self.meta[r.rule].generic || generic));
+            if !spoken_for {
+                candidates.push(Candidate { rule: best.rule, span: value.origin, note: Some(value.note) });
+            }
+        }
+    }
 }
 
 /// One finding per value: a provider rule wins over a generic rule on an overlapping

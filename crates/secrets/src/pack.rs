@@ -54,7 +54,7 @@ pub fn builtin_rules() -> Result<Vec<RuleDef>, ConfigErrors> {
 /// each, naming the rule.
 pub fn example_failures(rules: &[RuleDef]) -> Vec<String> {
     use crate::SecretsCheck;
-    use tollgate_core::{ChangedFile, Check, CheckOutput};
+    use tollgate_core::ChangedFile;
     let check = match SecretsCheck::from_rules(rules.to_vec(), 1 << 20) {
         Ok(c) => c,
         Err(e) => return vec![e.to_string()],
@@ -68,9 +68,7 @@ pub fn example_failures(rules: &[RuleDef]) -> Vec<String> {
         }
         let path = example_path(rule);
         let found = |text: &str| {
-            let mut out = CheckOutput::default();
-            check.judge_file(&ChangedFile::whole(path.as_str(), text.as_bytes()), &mut out);
-            out.findings.iter().any(|f| &*f.rule == id.as_str())
+            check.rules_matching(&ChangedFile::whole(path.as_str(), text.as_bytes())).contains(&id.as_str())
         };
         for ex in rule.examples.get_ref() {
             if !found(ex) {

@@ -310,7 +310,7 @@ pub fn judge_commits(repo: &Repository, commits: &[Oid], scanner: &Scanner, out:
             let mut file = load_file(&mut blobs, t, Some(&info), scanner, out)?;
             if file.content_read && !file.binary {
                 for other in others.into_iter().flatten() {
-                    let other_text = blobs.read(other)?;
+                    let other_text = crate::change::readable_text(blobs.read(other)?);
                     file.added = intersect(&file.added, &added_regions(&other_text, &file.text));
                 }
             }

@@ -22,7 +22,8 @@ use anyhow::{Context, Result};
 use git2::{Oid, Repository};
 
 use crate::change::{
-    is_binary, is_lfs_pointer, ChangeContext, ChangedFile, CommitInfo, FileMode, PathChange, Region, Status,
+    is_binary, is_lfs_pointer, readable_text, ChangeContext, ChangedFile, CommitInfo, FileMode, PathChange, Region,
+    Status,
 };
 use crate::engine::{Outcome, Scanner};
 
@@ -238,7 +239,7 @@ pub fn load_file(
     {
         return Ok(ChangedFile::without_content(&change, size, commit.cloned()));
     }
-    let text = blobs.read(new_id).with_context(context)?;
+    let text = readable_text(blobs.read(new_id).with_context(context)?);
     let binary = is_binary(&text);
     let mut file = ChangedFile::without_content(&change, size, commit.cloned());
     file.content_read = true;
@@ -257,7 +258,7 @@ pub fn load_file(
                 }
             }
             Some(old_id) => {
-                let old = blobs.read(old_id).with_context(context)?;
+                let old = readable_text(blobs.read(old_id).with_context(context)?);
                 file.added = added_regions(&old, &text);
                 if scanner.wants_old_content(&touched.path) {
                     file.previous = Some(old);
