@@ -34,7 +34,18 @@ pub fn accepts(check: &str, value: &[u8]) -> Option<bool> {
         "token-slot" => 8,
         _ => return None,
     };
+    // A URL's userinfo is percent-encoded: judge what it stands for (`p%40ss` is `p@ss`).
+    let decoded;
+    let value = if check == "url-password" && value.contains(&b'%') {
+        decoded = percent_decode(value);
+        &decoded[..]
+    } else {
+        value
+    };
     if value.len() < min_len || value.len() > 128 || !value.iter().all(|b| b.is_ascii_graphic()) {
+        return Some(false);
+    }
+    if check == "prose-slot" && is_technical_term(value) {
         return Some(false);
     }
     if is_reference(value) || is_name(value) || is_documented_default(value) {
@@ -47,6 +58,39 @@ pub fn accepts(check: &str, value: &[u8]) -> Option<bool> {
         _ => classes.letters() >= 1 && classes.digit + classes.symbol >= 1,
     };
     Some(shaped)
+}
+
+/// `%XX` escapes decoded; a `%` that starts no escape is kept.
+fn percent_decode(value: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        if value[i] == b'%' && i + 2 < value.len() {
+            if let (Some(h), Some(l)) = (hex(value[i + 1]), hex(value[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(value[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Names of encodings, hashes, architectures and types that prose puts after
+/// "token:" or "secret is" (`base64`, `SHA-256`, `x86_64`, `u64`): letters and digits,
+/// but no credential.
+fn is_technical_term(value: &[u8]) -> bool {
+    const TERMS: &[&str] = &[
+        "base64", "base32", "base58", "utf-8", "utf8", "utf16", "utf-16", "sha-", "sha1", "sha2", "sha3", "x86",
+        "amd64", "arm64", "aarch64", "ipv4", "ipv6", "oauth", "http2", "http/", "hmac", "aes", "rsa", "ecdsa",
+        "ed25519", "x25519", "jwt", "uuid", "int64", "int32", "uint", "u64", "u32", "u128", "i64", "i32", "f64", "f32",
+        "md5", "crc32", "rfc", "iso-", "tls1", "ssl3", "pkcs", "x509", "x.509", "v1", "v2", "v3",
+    ];
+    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
+    TERMS.iter().any(|t| lower.starts_with(t)) || lower.ends_with("bit") || lower.ends_with("bits")
 }
 
 /// How many bytes of each class a value has.
@@ -167,6 +211,10 @@ const DEFAULTS: &[&str] = &[
     "demo123",
     "foobar",
     "foobarbaz",
+    "hello",
+    "pass",
+    "pwd",
+    "user",
     "admin",
     "123456",
     "1234567",
@@ -214,6 +262,15 @@ const STAND_INS: &[&str] = &[
     "mock",
     "stub",
     "://",
+    "foo",
+    "tiger",
+    // Spelled-out stand-ins: `s3cr3t`, `p4ssw0rd`, `pa55word`.
+    "s3cr",
+    "secr3t",
+    "p4ss",
+    "pa55",
+    "passw0rd",
+    "p@ss",
     // Option values that name where the password is (`-passin env:VAR`, `file:pw.txt`).
     "env:",
     "file:",
@@ -267,6 +324,7 @@ mod tests {
             assert!(ok("password-slot", v), "{v}");
         }
         assert!(ok("url-password", "pg4app"));
+        assert!(ok("url-password", "Tq7%21mZ2"));
         assert!(ok("token-slot", "7f3a9c1e5b2d"));
     }
 
@@ -303,6 +361,8 @@ mod tests {
             "SuperSecure",
             "env:DB_PASS",
             "pbkdf2_sha256$260000$abc",
+            "hello123",
+            "s00pers3cret",
         ] {
             assert!(!ok("password-slot", v), "{v}");
         }
@@ -315,8 +375,13 @@ mod tests {
     fn prose_wants_a_digit_or_symbol_and_no_full_stop() {
         assert!(ok("prose-slot", "k9mq2zpW"));
         assert!(ok("prose-slot", "Blue-Horse-7"));
-        for v in ["String", "Required", "abc123.", "lowercaseword", "CamelCase", "v1.2.3"] {
+        for v in
+            ["String", "Required", "abc123.", "lowercaseword", "CamelCase", "v1.2.3", "base64", "SHA-256", "x86_64"]
+        {
             assert!(!ok("prose-slot", v), "{v}");
+        }
+        for v in ["foo%40bar", "p%40ss", "correct%20horse%20battery"] {
+            assert!(!ok("url-password", v), "{v}");
         }
     }
 
