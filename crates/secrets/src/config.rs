@@ -140,15 +140,12 @@ fn validate_layer(layer: &SectionLayer, section: &SecretsSection, known: &BTreeS
             errors.push(layer.error_at(rule.regex.span(), format!("rule `{id}`: the regex does not compile: {e}")));
         }
         if let Some(v) = &rule.validator {
-            if !validate::VALIDATORS.contains(&v.get_ref().as_str()) {
-                errors.push(layer.error_at(
-                    v.span(),
-                    format!(
-                        "rule `{id}`: unknown validator `{}` (known: {})",
-                        v.get_ref(),
-                        validate::VALIDATORS.join(", ")
-                    ),
-                ));
+            let name = v.get_ref().as_str();
+            if !validate::VALIDATORS.contains(&name) && !crate::slot::SLOT_CHECKS.contains(&name) {
+                let known = [validate::VALIDATORS, crate::slot::SLOT_CHECKS].concat().join(", ");
+                errors.push(
+                    layer.error_at(v.span(), format!("rule `{id}`: unknown validator `{name}` (known: {known})")),
+                );
             }
         }
         if errors.len() == before {

@@ -16,6 +16,7 @@ pub mod config;
 pub mod decode;
 pub mod pack;
 pub mod placeholder;
+pub mod slot;
 pub mod validate;
 
 use std::sync::Arc;
@@ -145,10 +146,12 @@ fn parts_from_builtin(r: &pack::BuiltinRule) -> (PatternSpec, RuleMeta) {
 
 fn parts_from_def(r: RuleDef) -> Result<(PatternSpec, RuleMeta), SecretsError> {
     if let Some(v) = &r.validator {
-        if !validate::VALIDATORS.contains(&v.get_ref().as_str()) {
+        let name = v.get_ref().as_str();
+        if !validate::VALIDATORS.contains(&name) && !slot::SLOT_CHECKS.contains(&name) {
+            let known = [validate::VALIDATORS, slot::SLOT_CHECKS].concat().join(", ");
             return Err(SecretsError::Pattern(PatternError {
                 rule: r.id.get_ref().clone(),
-                message: format!("unknown validator `{}` (known: {})", v.get_ref(), validate::VALIDATORS.join(", ")),
+                message: format!("unknown validator `{}` (known: {known})", v.get_ref()),
             }));
         }
     }
@@ -292,9 +295,15 @@ impl SecretsCheck {
             if meta.skip_placeholders && placeholder::is_placeholder(value, meta.generic) {
                 return;
             }
-            let note = match meta.validator.as_deref().map(|v| validate(v, value)) {
-                Some(Verdict::Rejected) => return,
-                Some(Verdict::Verified(note)) => Some(note),
+            let note = match meta.validator.as_deref() {
+                Some(v) => match slot::accepts(v, value) {
+                    Some(true) => None,
+                    Some(false) => return,
+                    None => match validate(v, value) {
+                        Verdict::Rejected => return,
+                        Verdict::Verified(note) => Some(note),
+                    },
+                },
                 None => None,
             };
             candidates.push(Candidate { rule, span, note });
