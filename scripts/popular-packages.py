@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Regenerates crates/deps/data/popular/: the popularity lists the typosquat check ships.
 
-    scripts/popular-packages.py PACKAGE_LIST_DIR [CARGO_REGISTRY_SRC ...]
+    scripts/popular-packages.py PACKAGE_LIST_DIR [CARGO_REGISTRY_SRC ...] [--locks DIR ...]
 
 PACKAGE_LIST_DIR holds the registries' package lists (pypi.tsv, npm.tsv, go-partial.tsv;
 on the build machines /usr/share/package-lists/). CARGO_REGISTRY_SRC defaults to every
-folder under ~/.cargo/registry/src/. Python 3 standard library only. See
+folder under ~/.cargo/registry/src/; the crates unpacked there and the registry crates
+named in their Cargo.lock files are the crates.io known tier. Each --locks DIR is searched
+for npm and PyPI lock files (package-lock.json, uv.lock, poetry.lock, pdm.lock), whose
+registry packages join those known tiers. Python 3.11+ standard library only. See
 crates/deps/data/popular/README.md for what each file holds and why.
 """
 
+import argparse
 import csv
+import json
+import tomllib
 import datetime
 import glob
 import os
@@ -119,17 +125,17 @@ def read_tsv(path):
                 yield row
 
 
-def pypi(list_dir):
+def pypi(list_dir, locked_names=()):
     """PyPI: the 15,000 most downloaded projects carry a rank in column 4."""
     ranked = {}
     for row in read_tsv(os.path.join(list_dir, "pypi.tsv")):
         if len(row) > 3 and row[3].strip().isdigit():
             ranked.setdefault(row[0], int(row[3]))
     by_rank = sorted(ranked, key=lambda n: (ranked[n], n))
-    return by_rank[:PYPI_TARGETS], sorted(by_rank[PYPI_TARGETS:])
+    return by_rank[:PYPI_TARGETS], sorted(set(by_rank[PYPI_TARGETS:]) | set(locked_names))
 
 
-def npm(list_dir):
+def npm(list_dir, locked_names=()):
     """npm: monthly downloads in column 3. npm's security placeholders (a version
     `0.0.1-security`: the registry took a malicious package down) are no packages to
     trust, however often they are still fetched, so they go to their own file, which
@@ -144,25 +150,145 @@ def npm(list_dir):
         downloads[row[0]] = max(downloads.get(row[0], 0), int(row[2]))
     by_downloads = sorted(downloads, key=lambda n: (-downloads[n], n))
     targets = by_downloads[:NPM_TARGETS]
-    known = sorted(n for n in by_downloads[NPM_TARGETS:] if downloads[n] >= NPM_KNOWN_MIN_MONTHLY)
-    return targets, known, sorted(removed)
+    known = {n for n in by_downloads[NPM_TARGETS:] if downloads[n] >= NPM_KNOWN_MIN_MONTHLY}
+    known |= set(locked_names) - removed
+    return targets, sorted(known), sorted(removed)
+
+
+def cargo_lock_crates(path):
+    """The crates.io packages a Cargo.lock pins. Workspace members (no `source`), git and
+    path dependencies and other registries are left out: only a crates.io name is a
+    name someone could squat there."""
+    try:
+        with open(path, "rb") as f:
+            lock = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return set()
+    return {
+        p["name"]
+        for p in lock.get("package", [])
+        if isinstance(p, dict) and isinstance(p.get("name"), str) and is_crates_io(p.get("source", ""))
+    }
+
+
+def is_crates_io(source):
+    # `registry+…/crates.io-index` (git index) or `sparse+…index.crates.io/` (sparse).
+    return isinstance(source, str) and source.startswith(("registry+", "sparse+")) and "crates.io" in source
 
 
 def crates(registry_dirs):
-    """crates.io: the seed is the target tier; the names unpacked in the local cargo
-    registry cache (the dependency closures of real projects built on this machine)
-    are established enough never to be flagged themselves."""
+    """crates.io: the seed is the target tier. Established enough never to be flagged
+    themselves: the crates unpacked in the local cargo registry cache (the dependency
+    closures of real projects built on this machine) and every crates.io crate pinned
+    by a Cargo.lock that a published crate there ships (what real published projects
+    depend on). Returns (seed, known, number of lock files read)."""
     seed = list(dict.fromkeys(CRATES_SEED.split()))
     versioned = re.compile(r"^(.+?)-(\d+\.\d+\.\d+.*)$")
-    cached = set()
+    cached, locks = set(), 0
     for d in registry_dirs:
         for entry in os.listdir(d):
             m = versioned.match(entry)
             if m:
                 cached.add(m.group(1))
+                lock = os.path.join(d, entry, "Cargo.lock")
+                if os.path.isfile(lock):
+                    locks += 1
+                    cached |= cargo_lock_crates(lock)
     seed_keys = {n.lower().replace("_", "-") for n in seed}
     known = sorted(n for n in cached if n.lower().replace("_", "-") not in seed_keys)
-    return seed, known
+    return seed, known, locks
+
+
+# Folders whose lock files are test data, not projects: fixtures name invented packages.
+NOT_PROJECTS = re.compile(r"(^|/)(tests?|fixtures?|testdata|__fixtures__|examples?)(/|$)")
+
+
+def lock_files(dirs):
+    """(ecosystem, path) of every npm and PyPI lock file under the folders, outside test
+    fixtures. A lock file inside an installed npm package is its author's, not a pin of
+    what was installed, but still names real packages."""
+    wanted = {"package-lock.json": "npm", "uv.lock": "pypi", "poetry.lock": "pypi", "pdm.lock": "pypi"}
+    for top in dirs:
+        for root, subdirs, files in os.walk(top):
+            subdirs.sort()
+            relative = os.path.relpath(root, top)
+            if NOT_PROJECTS.search(relative.replace(os.sep, "/")):
+                subdirs.clear()
+                continue
+            for f in sorted(files):
+                if f in wanted:
+                    yield wanted[f], os.path.join(root, f)
+
+
+def npm_lock_packages(path):
+    """Registry packages of a package-lock.json: v2/v3 `packages` keys end in
+    `node_modules/NAME`; v1 nests `dependencies`. Links and non-registry sources
+    (`file:`, git) are left out."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lock = json.load(f)
+    except (OSError, ValueError):
+        return set()
+    names = set()
+    for key, entry in (lock.get("packages") or {}).items():
+        if "node_modules/" in key and isinstance(entry, dict) and from_npm_registry(entry):
+            names.add(key.rsplit("node_modules/", 1)[1])
+
+    def walk(deps):
+        for name, entry in (deps or {}).items():
+            if isinstance(entry, dict):
+                if from_npm_registry(entry):
+                    names.add(name)
+                walk(entry.get("dependencies"))
+
+    walk(lock.get("dependencies"))
+    return names
+
+
+def from_npm_registry(entry):
+    """A registry tarball, or (npm can be told to leave `resolved` out) a version with
+    an integrity hash and no other source."""
+    if entry.get("link") or entry.get("bundled"):
+        return False
+    resolved = entry.get("resolved")
+    if isinstance(resolved, str):
+        return resolved.endswith(".tgz") and not resolved.startswith("file:")
+    return isinstance(entry.get("version"), str) and isinstance(entry.get("integrity"), str)
+
+
+def pypi_lock_packages(path):
+    """Index packages of a uv, poetry or pdm lock: `[[package]]` tables. uv marks
+    registry packages with `source = { registry = … }`; poetry and pdm mark the others
+    (`source.type` directory, git, file, url)."""
+    try:
+        with open(path, "rb") as f:
+            lock = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return set()
+    names = set()
+    for p in lock.get("package", []):
+        if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+            continue
+        source = p.get("source")
+        if path.endswith("uv.lock"):
+            registry = isinstance(source, dict) and "registry" in source
+        else:
+            registry = not isinstance(source, dict) or source.get("type") in (None, "legacy")
+        if registry:
+            names.add(p["name"])
+    return names
+
+
+def locked(dirs):
+    """npm and PyPI names pinned by the lock files under the folders."""
+    found = {"npm": set(), "pypi": set()}
+    counts = {"npm": 0, "pypi": 0}
+    for eco, path in lock_files(dirs):
+        counts[eco] += 1
+        found[eco] |= npm_lock_packages(path) if eco == "npm" else pypi_lock_packages(path)
+    for eco in found:
+        print(f"{eco} lock files: {counts[eco]}, {len(found[eco])} packages")
+    return found
 
 
 def go(list_dir):
@@ -211,22 +337,27 @@ def write(name, names):
 
 
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    list_dir = argv[1]
-    registry_dirs = argv[2:] or glob.glob(os.path.expanduser("~/.cargo/registry/src/*/"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("list_dir", metavar="PACKAGE_LIST_DIR")
+    parser.add_argument("registry_dirs", metavar="CARGO_REGISTRY_SRC", nargs="*")
+    parser.add_argument("--locks", metavar="DIR", action="append", default=[])
+    args = parser.parse_args(argv[1:])
+    list_dir = args.list_dir
+    registry_dirs = args.registry_dirs or glob.glob(os.path.expanduser("~/.cargo/registry/src/*/"))
     os.makedirs(OUT, exist_ok=True)
+    from_locks = locked(args.locks)
 
-    targets, known = distinct("pypi", *pypi(list_dir))
+    targets, known = distinct("pypi", *pypi(list_dir, from_locks["pypi"]))
     write("pypi-targets.txt", targets)
     write("pypi-known.txt", known)
-    targets, known, removed = npm(list_dir)
+    targets, known, removed = npm(list_dir, from_locks["npm"])
     targets, known = distinct("npm", targets, known)
     write("npm-targets.txt", targets)
     write("npm-known.txt", known)
     write("npm-removed.txt", removed)
-    targets, known = distinct("crates", *crates(registry_dirs))
+    targets, known, locks = crates(registry_dirs)
+    print(f"Cargo.lock files read: {locks}")
+    targets, known = distinct("crates", targets, known)
     write("crates-targets.txt", targets)
     write("crates-known.txt", known)
     targets, known = distinct("go", *go(list_dir))

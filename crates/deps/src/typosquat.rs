@@ -15,7 +15,11 @@
 //! (`@babel/…`, `github.com/spf13/…`, `go.uber.org/…`) is never suspected: only that
 //! owner can publish there, so a slip names nothing or something of theirs. Affixes
 //! count only when added (`requests-py`), not dropped (`yaml` beside `js-yaml`): that
-//! is how legitimate siblings are named.
+//! is how legitimate siblings are named. On crates.io no affix counts: every crate is
+//! Rust, and `rust-`/`-rs`/`-rust` name the Rust port of something named elsewhere
+//! (`rust-argon2` beside `argon2`, `xml-rs` beside `xml`, `wit-bindgen-rust`).
+//! A name of three characters is never taken for a slip: it is one edit from dozens of
+//! others (`cap` from `clap`, `lab` from `slab`).
 //!
 //! Each ecosystem's index is built on first use, so a hook that judges no dependency of
 //! an ecosystem pays nothing for it. Lookups hash names (FNV-1a) into sorted vectors
@@ -129,6 +133,9 @@ const MIN_FUZZY: usize = 5;
 /// Shortest target judged for swaps, doubled or dropped characters and for the exact
 /// transforms (separators, affixes, scopes).
 const MIN_EXACT: usize = 4;
+// Both minimums hold for the judged name as well as the target: only a dropped
+// character makes the name shorter than its target, and `cap`, `lab` or `ms` are
+// names of their own, not `clap` or `slab` with a letter lost.
 
 /// Longest name given the edit search, whose cost grows with the square of the length.
 /// npm allows 214 characters; Go paths are rarely longer. Longer names still get the
@@ -489,13 +496,14 @@ impl Index {
         }
         ids.sort_unstable();
         ids.dedup();
+        let own_len = distinctive_part(self.eco, key).len();
         for id in ids {
             let Some(confusion) = classify_edit(bytes, self.keys[id].as_bytes()) else { continue };
             let min = match confusion {
                 Confusion::KeyboardAdjacent | Confusion::OneEdit => MIN_FUZZY,
                 _ => MIN_EXACT,
             };
-            if self.distinctive_len(id) >= min {
+            if self.distinctive_len(id).min(own_len) >= min {
                 out.push(Candidate::new(id, confusion));
             }
         }
@@ -504,12 +512,16 @@ impl Index {
     /// The length of the part of a name that tells it apart: an npm scoped package's
     /// own name; the whole key elsewhere.
     fn distinctive_len(&self, id: usize) -> usize {
-        let key = &self.keys[id];
-        match self.eco {
-            Ecosystem::Npm => key.rsplit('/').next().unwrap_or(key).len(),
-            // Paths are long: one edit anywhere in a listed one is a slip.
-            _ => key.len(),
-        }
+        distinctive_part(self.eco, &self.keys[id]).len()
+    }
+}
+
+/// The part of a key that tells it apart: an npm scoped package's own name; the whole
+/// key elsewhere (Go paths are long: one edit anywhere in one is a slip).
+fn distinctive_part(eco: Ecosystem, key: &str) -> &str {
+    match eco {
+        Ecosystem::Npm => key.rsplit('/').next().unwrap_or(key),
+        _ => key,
     }
 }
 
@@ -579,7 +591,11 @@ fn strip_major(path: &str) -> &str {
 }
 
 /// Affixes that name the language rather than the package, as each registry's keys
-/// spell them (PyPI and crates.io keys use `-` for every separator).
+/// spell them (PyPI keys use `-` for every separator). crates.io has none: there an
+/// affix names a Rust port, not a confusion. Of the 2,071 crates pinned by the
+/// Cargo.lock files in a cargo registry cache, seven were affixed twins of another
+/// (`xml-rs`, `downcast-rs`, `freetype-rs`, `com-rs`, `rust-decimal`, `rust-argon2`,
+/// `wit-bindgen-rust`), and no crates.io squat known to us used an affix.
 fn affixes(eco: Ecosystem) -> (&'static [&'static str], &'static [&'static str]) {
     match eco {
         Ecosystem::PyPI => {
@@ -589,7 +605,7 @@ fn affixes(eco: Ecosystem) -> (&'static [&'static str], &'static [&'static str])
             &["nodejs-", "node-", "node.", "node_", "js-", "nodejs", "node"],
             &["-nodejs", "-node", ".node", "_node", "-js", ".js", "_js", "js"],
         ),
-        Ecosystem::CratesIo => (&["rust-", "rs-"], &["-rust", "-rs"]),
+        Ecosystem::CratesIo => (&[], &[]),
         Ecosystem::Go => (&["golang-", "go-"], &["-golang", "-go", ".go"]),
     }
 }
@@ -786,8 +802,10 @@ mod tests {
         assert_suspected(cargo, "sedre", "serde", Swapped);
         assert_suspected(cargo, "toki", "tokio", Dropped);
         assert_suspected(cargo, "serdejson", "serde_json", Separator);
-        assert_suspected(cargo, "serde-rs", "serde", Affix);
-        assert_suspected(cargo, "rust-tokio", "tokio", Affix);
+        // crates.io names Rust ports with these affixes: no confusion there.
+        for port in ["serde-rs", "rust-tokio", "rust-argon2", "wit-bindgen-rust", "xml-rs", "rs-regex"] {
+            assert_eq!(suspect(cargo, port), None, "{port}");
+        }
         assert_suspected(cargo, "reqwesst", "reqwest", Doubled);
         assert_suspected(cargo, "ahyhow", "anyhow", KeyboardAdjacent);
         assert_suspected(cargo, "serde_jsox", "serde_json", OneEdit);
@@ -848,9 +866,16 @@ mod tests {
             (Ecosystem::PyPI, "---"),
             (Ecosystem::Npm, "lodásh"),
             (Ecosystem::Go, "github.com/\u{1F600}/x"),
+            // Three letters are one edit from too much: `clap`, `slab`, `yarn`, `tqdm`.
+            (Ecosystem::CratesIo, "cap"),
+            (Ecosystem::CratesIo, "lab"),
+            (Ecosystem::Npm, "yar"),
+            (Ecosystem::PyPI, "tqd"),
         ] {
             assert_eq!(suspect(eco, name), None, "{eco} `{name}`");
         }
+        // Four letters are enough for a dropped one.
+        assert_suspected(Ecosystem::CratesIo, "toki", "tokio", Confusion::Dropped);
         // Hostile input costs no more than its exact checks.
         let long = format!("lodash{}", "x".repeat(100_000));
         for eco in Ecosystem::ALL {
