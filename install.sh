@@ -82,9 +82,15 @@ elif [ "$dry_run" = yes ]; then
   echo "install.sh: would run: cargo install --locked --force --path $checkout --root $prefix"
 else
   command -v cargo >/dev/null 2>&1 || die "cargo is needed to build tollgate (https://rustup.rs)"
-  echo "install.sh: building tollgate $version into $prefix/bin"
+  echo "install.sh: building tollgate $version into $prefix/bin (a release build from"
+  echo "install.sh: source: about BUILD_MINUTES minutes on 2 cores, less on more)"
   cargo install --quiet --locked --force --path "$checkout" --root "$prefix"
 fi
+case ":${PATH}:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "install.sh: note: $prefix/bin is not on your PATH; the hooks call tollgate by its full"
+     echo "install.sh: path, but to run it yourself add it: export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
 
 if [ -x "$bin" ]; then
   exec "$bin" "$@"
