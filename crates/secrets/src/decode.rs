@@ -65,6 +65,13 @@ pub fn decoded_values(file: &ChangedFile) -> Vec<DecodedValue> {
     if memchr::memmem::find(text, b";base64,").is_some() {
         data_uris(file, &mut out);
     }
+    if memchr::memmem::find(text, b"\"auth\"").is_some() {
+        for region in &file.added {
+            for (span, password) in registry_auths(&text[region.start..region.end]) {
+                out.push(registry_auth(region.start + span.start..region.start + span.end, password));
+            }
+        }
+    }
     if memchr::memchr(b'%', text).is_some() {
         percent_encoded(file, &mut out);
     }
@@ -135,6 +142,11 @@ fn kubernetes_secret_values(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                     if kind == Block::Data {
                         let (span, encoded) = unquoted(text, span);
                         if let Some(decoded) = decode_base64(encoded).and_then(readable) {
+                            // `.dockerconfigjson`: a registry config whose `auth` values
+                            // are base64 again.
+                            for (_, password) in registry_auths(decoded.as_bytes()) {
+                                out.push(registry_auth(span.clone(), password));
+                            }
                             out.push(DecodedValue {
                                 text: as_judged(&key, decoded),
                                 path: key,
@@ -254,6 +266,36 @@ fn basic_credentials(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
                 weight: Weight::Clears,
             });
         }
+    }
+}
+
+/// The `"auth": "<base64 of user:password>"` entries of a container registry config
+/// (Docker's `config.json`, a Kubernetes `.dockerconfigjson`): each value's span in
+/// `text` and the password it holds.
+fn registry_auths(text: &[u8]) -> Vec<(Range<usize>, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#).expect("valid regex"));
+    let mut found = Vec::new();
+    for caps in re.captures_iter(text) {
+        let Some(m) = caps.get(1) else { continue };
+        let Some(decoded) = decode_base64(m.as_bytes()).and_then(readable) else { continue };
+        let Some((user, password)) = decoded.split_once(':') else { continue };
+        if user.contains(['\n', ' ']) || password.is_empty() || password.contains('\n') {
+            continue;
+        }
+        found.push((m.range(), password.to_string()));
+    }
+    found
+}
+
+/// A registry `auth` value's password, judged as a password and reported at `origin`.
+fn registry_auth(origin: Range<usize>, password: String) -> DecodedValue {
+    DecodedValue {
+        path: "registry-auth".into(),
+        text: format!("password = \"{password}\"\n").into_bytes(),
+        origin,
+        note: "found in a registry config's base64 auth (user:password)",
+        weight: Weight::Clears,
     }
 }
 
@@ -432,6 +474,19 @@ mod tests {
         // Prose and non-credentials are not.
         assert!(values("a.md", "basic configuration of the thing").is_empty());
         assert!(values("a.sh", &format!("Authorization: Basic {}", b64("no colon here"))).is_empty());
+    }
+
+    #[test]
+    fn registry_auths_give_their_password_plain_and_inside_a_secret() {
+        let config = format!("{{\"auths\": {{\"ghcr.io\": {{\"auth\": \"{}\"}}}}}}", b64("ci-bot:Rq7zLm2Vx9Kp"));
+        assert_eq!(texts(&values("config.json", &config)), vec!["password = \"Rq7zLm2Vx9Kp\"\n"]);
+        let secret = format!(
+            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {}\n",
+            b64(&config)
+        );
+        let found = values("pull-secret.yaml", &secret);
+        assert!(texts(&found).contains(&"password = \"Rq7zLm2Vx9Kp\"\n".to_string()), "{found:?}");
+        assert!(values("config.json", &format!("{{\"auth\": \"{}\"}}", b64("no colon"))).is_empty());
     }
 
     #[test]
