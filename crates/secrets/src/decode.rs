@@ -329,7 +329,7 @@ fn data_uris(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
 }
 
 /// Percent-encoded passwords: the password of a URL's `user:password@`, and the value
-/// of a credential-named query parameter (`password=p%40ss`), decoded. Only values
+/// of a credential-named query parameter (a `password=` value holding `%40`), decoded. Only values
 /// that hold an escape are taken: the plain ones are judged as written.
 fn percent_encoded(file: &ChangedFile, out: &mut Vec<DecodedValue>) {
     static USERINFO: OnceLock<Regex> = OnceLock::new();

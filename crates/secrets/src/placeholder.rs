@@ -360,16 +360,20 @@ fn is_timestamp(value: &[u8]) -> bool {
     value.len() >= 10 && (0..4).all(d) && value[4] == b'-' && d(5) && d(6) && value[7] == b'-' && d(8) && d(9)
 }
 
-/// `errors.password.too_short`, `com.acme.TokenStore`: dotted names (message keys,
-/// packages, settings), each part an identifier of a readable length.
-fn is_dotted_name(value: &[u8]) -> bool {
+/// `errors.password.too_short`, `com.acme.TokenStore`, `cfg.db.Pass1`: dotted names
+/// (members, message keys, packages, settings), each part an identifier of a readable
+/// length whose digits, if any, end it (`Http2`, `Pass1`) or sit in a lowercase word
+/// (`k8s`, `log4j`). `Kn8Um.yKk5Lnac` is a password with a dot in it, not a name.
+pub fn is_dotted_name(value: &[u8]) -> bool {
     let parts: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
-            (1..=24).contains(&p.len())
-                && p[0].is_ascii_alphabetic()
+            let digits_end = p.iter().skip_while(|b| !b.is_ascii_digit()).all(u8::is_ascii_digit);
+            (1..=32).contains(&p.len())
+                && (p[0].is_ascii_alphabetic() || p[0] == b'_')
                 && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
                 && p.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+                && (digits_end || !p.iter().any(u8::is_ascii_uppercase))
         })
 }
 
@@ -633,6 +637,18 @@ fn is_sequence(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dotted_names_are_names_and_dotted_passwords_are_not() {
+        for name in
+            ["errors.password.too_short", "com.acme.TokenStore", "io.k8s.api", "cfg.db.Pass1", "org.apache.log4j"]
+        {
+            assert!(is_dotted_name(name.as_bytes()), "{name}");
+        }
+        for password in ["Kn8Um.yKk5Lnac", "Wg2Nw.rRx9Eqek", "Summer.2024"] {
+            assert!(!is_dotted_name(password.as_bytes()), "{password}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -148,15 +148,8 @@ fn is_name(value: &[u8]) -> bool {
     {
         return true;
     }
-    // Member access and module paths: `user.password`, `cfg.db.Pass1`. Each part an
-    // identifier that starts with a letter, at least one part without a digit.
-    let parts: Vec<&str> = text.split('.').collect();
-    if parts.len() >= 2
-        && parts.iter().all(|p| {
-            p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-    {
+    // Member access and module paths: `user.password`, `cfg.db.Pass1`.
+    if crate::placeholder::is_dotted_name(value) {
         return true;
     }
     // snake_case and kebab-case names without a digit: `db_password`, `my-secret-name`.
