@@ -272,15 +272,16 @@ impl Scanner {
                 out.bytes += file.added_bytes() as u64;
             }
         }
-        let secrets: Vec<std::ops::Range<usize>> = produced
+        let mut secrets: Vec<std::ops::Range<usize>> = produced
             .findings
             .iter()
             .filter(|f| matches!(f.evidence, crate::finding::Evidence::Secret { .. }))
             .filter_map(|f| f.span.clone())
             .collect();
         if secrets.len() > 1 {
+            secrets.sort_by_key(|s| s.start);
             for f in &mut produced.findings {
-                f.mask_others(&file.text, &secrets);
+                f.mask_others(file, &secrets);
             }
         }
         self.file_output(produced, Some(file), out);
