@@ -100,7 +100,16 @@ fn assert_refused(repo: &Repo, out: &Output, commits_before: &str) {
 #[test]
 fn install_sh_the_hooks_and_the_test_scripts_are_shellcheck_clean() {
     let out = Command::new("shellcheck")
-        .args(["-s", "sh", "install.sh", "hooks/pre-commit", "hooks/pre-push", "hooks/commit-msg", "scripts/test.sh", ".ci/run"])
+        .args([
+            "-s",
+            "sh",
+            "install.sh",
+            "hooks/pre-commit",
+            "hooks/pre-push",
+            "hooks/commit-msg",
+            "scripts/test.sh",
+            ".ci/run",
+        ])
         .current_dir(CHECKOUT)
         .output()
         .expect("shellcheck must be installed (apt-get install shellcheck)");

@@ -25,7 +25,13 @@ fn password(seed: u64, len: usize) -> String {
             0 | 3 => UPPER,
             1 | 4 | 6 => LOWER,
             2 => DIGIT,
-            _ => if i == 5 { MARK } else { LOWER },
+            _ => {
+                if i == 5 {
+                    MARK
+                } else {
+                    LOWER
+                }
+            }
         };
         out.push(class[pick % class.len()] as char);
     }
@@ -176,12 +182,18 @@ fn forms() -> Vec<(String, String, u32)> {
     ));
     forms.push((
         ".docker/config.json".into(),
-        format!("{{\n  \"auths\": {{\n    \"registry.acme-corp.io\": {{\n      \"auth\": \"{}\"\n    }}\n  }}\n}}\n", base64(format!("ci:{}", p(35)).as_bytes())),
+        format!(
+            "{{\n  \"auths\": {{\n    \"registry.acme-corp.io\": {{\n      \"auth\": \"{}\"\n    }}\n  }}\n}}\n",
+            base64(format!("ci:{}", p(35)).as_bytes())
+        ),
         4,
     ));
     forms.push((
         "ci/basic.sh".into(),
-        format!("curl -H 'Authorization: Basic {}' https://ci.acme-corp.io/api\n", base64(format!("deploy:{}", p(36)).as_bytes())),
+        format!(
+            "curl -H 'Authorization: Basic {}' https://ci.acme-corp.io/api\n",
+            base64(format!("deploy:{}", p(36)).as_bytes())
+        ),
         1,
     ));
     forms
@@ -193,15 +205,25 @@ fn benign_forms() -> Vec<(&'static str, String)> {
         ("ci/deploy.sh", "curl -u deploy:$DEPLOY_PASSWORD https://api.acme-corp.io/v2/releases\n".into()),
         ("ci/db.sh", "mysql -u reporting -p\"$MYSQL_PWD\" -h db01 orders\n".into()),
         ("ci/secure.ps1", "$pw = ConvertTo-SecureString $env:SVC_PASSWORD -AsPlainText -Force\n".into()),
-        ("src/Mail.cs", "var creds = new NetworkCredential(user, Environment.GetEnvironmentVariable(\"MAIL_PW\"));\n".into()),
+        (
+            "src/Mail.cs",
+            "var creds = new NetworkCredential(user, Environment.GetEnvironmentVariable(\"MAIL_PW\"));\n".into(),
+        ),
         ("src/api.py", "r = requests.get(url, auth=(user, os.environ['API_PASSWORD']))\n".into()),
         ("config/db.env", "DATABASE_URL=postgres://app:${DB_PASSWORD}@localhost:5432/app\n".into()),
         ("config/mongo.js", "const uri = `mongodb+srv://svc:${process.env.MONGO_PW}@cluster0/app`;\n".into()),
         ("config/example.env", "DATABASE_URL=postgres://user:password@localhost:5432/app\n".into()),
-        ("settings.xml", "<settings><servers><server><password>${env.REPO_PASSWORD}</password></server></servers></settings>\n".into()),
+        (
+            "settings.xml",
+            "<settings><servers><server><password>${env.REPO_PASSWORD}</password></server></servers></settings>\n"
+                .into(),
+        ),
         ("docs/setup.md", "Set the admin password in the environment; never write the password here.\n".into()),
         ("src/settings.py", "DB_PASSWORD = \"changeme\"\nPASSWORD_MIN_LENGTH = 12\n".into()),
-        ("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  username: b3JkZXJz\n".into()),
+        (
+            "k8s/secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  username: b3JkZXJz\n".into(),
+        ),
     ]
 }
 

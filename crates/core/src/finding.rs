@@ -182,6 +182,14 @@ impl Finding {
         self
     }
 
+    /// About a file as a whole, known by its path (and commit) only.
+    pub fn about_path(mut self, path: &str, commit: Option<&str>) -> Finding {
+        self.location = Location::File;
+        self.path = Arc::from(path);
+        self.commit = commit.map(str::to_string);
+        self
+    }
+
     /// About a file as a whole.
     pub fn in_file(mut self, file: &ChangedFile) -> Finding {
         self.location = Location::File;
