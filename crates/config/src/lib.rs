@@ -20,7 +20,7 @@
 //! let text = "[settings]\ninline_alow = true\nmax_file_bytes = \"big\"\n".to_string();
 //! let errors = Policy::from_texts(vec![(repo, text)], &["secrets"]).unwrap_err();
 //! assert_eq!(errors.to_string(), ".tollgate.toml:2:1: unknown field `inline_alow`, expected one of \
-//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`\n\
+//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`, `not_judged`\n\
 //!     .tollgate.toml:3:18: invalid type: string \"big\", expected u64");
 //! ```
 
@@ -32,7 +32,7 @@ mod section;
 
 pub use date::{today, Date};
 pub use error::{line_column, ConfigError, ConfigErrors};
-pub use schema::{AllowEntry, RuleDef, RulePack, Settings, Severity, Spanned};
+pub use schema::{AllowEntry, NotJudged, RuleDef, RulePack, Settings, Severity, Spanned};
 pub use section::SectionLayer;
 
 /// One rule of a check as the policy in force has it, for `tollgate policy show`.
@@ -54,7 +54,8 @@ use toml::de::DeValue;
 use de::Source;
 
 /// Defaults applied when no layer sets a value.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
+/// Matching is linear, so large files are judged: 256 MiB takes well under a second.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Lines longer than this are skipped with a warning (minified bundles, data blobs).
 pub const DEFAULT_MAX_LINE_BYTES: usize = 256 * 1024;
 
@@ -92,6 +93,8 @@ pub struct Policy {
     pub inline_allow: bool,
     pub max_file_bytes: u64,
     pub max_line_bytes: usize,
+    /// What content that could not be judged does in hook modes.
+    pub not_judged: NotJudged,
     /// A baseline file named by the policy, relative to the repository root.
     pub baseline: Option<PathBuf>,
     /// Whether hook runs append to the audit log under the git directory.
@@ -115,6 +118,7 @@ impl Default for Policy {
             inline_allow: true,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            not_judged: NotJudged::Block,
             baseline: None,
             audit_log: true,
             allow: Vec::new(),
@@ -235,6 +239,9 @@ impl Policy {
         }
         if let Some(v) = s.max_line_bytes {
             self.max_line_bytes = v;
+        }
+        if let Some(v) = s.not_judged {
+            self.not_judged = v;
         }
         if let Some(v) = s.baseline {
             self.baseline = Some(PathBuf::from(v));

@@ -18,9 +18,10 @@ pub struct Settings {
     /// Honour `tollgate:allow` markers in code. CI may turn them off so that only the
     /// reviewed policy file decides.
     pub inline_allow: Option<bool>,
-    /// Files larger than this are skipped with a warning in the report.
+    /// Files larger than this are not judged: that blocks in hook modes (see
+    /// `not_judged`) and is a warning in scans.
     pub max_file_bytes: Option<u64>,
-    /// Lines longer than this are skipped with a warning in the report.
+    /// Lines longer than this are searched near their keywords rather than whole.
     pub max_line_bytes: Option<usize>,
     /// A baseline file (fingerprints of accepted findings), relative to the repository.
     pub baseline: Option<String>,
@@ -29,6 +30,18 @@ pub struct Settings {
     /// Rule ids no later layer may weaken (switch off, lower, redefine or allow); only
     /// the organisation's policy may lock rules.
     pub locked: Option<Vec<Spanned<String>>>,
+    /// What content that could not be judged (a file over `max_file_bytes`) does in
+    /// hook modes: `block` (the default: a security gate fails closed) or `warn`.
+    pub not_judged: Option<NotJudged>,
+}
+
+/// `settings.not_judged`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotJudged {
+    #[default]
+    Block,
+    Warn,
 }
 
 /// `[[allow]]`: an exception. Every field given must match; a reason is required.

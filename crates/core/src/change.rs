@@ -3,7 +3,7 @@
 //! trailers, author and parents, or the staged change with the message being written
 //! ([`ChangeContext`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -180,6 +180,43 @@ pub struct ChangedFile {
     pub added: Vec<Region>,
     /// The previous content of a modified or renamed file, when a check wants it.
     pub previous: Option<Arc<[u8]>>,
+    /// Where `text`'s lines start, built on first use (see [`LineIndex`]).
+    lines: OnceLock<LineIndex>,
+}
+
+/// Line breaks and character counts of a text, so that placing many findings in a large
+/// file (or on one long line) costs a binary search each, not a scan from the start:
+/// placing must stay linear in the input however many findings there are.
+#[derive(Debug, Clone, Default)]
+struct LineIndex {
+    /// Offsets of every `\n`.
+    newlines: Vec<usize>,
+    /// UTF-8 continuation bytes before each [`CHECKPOINT`]-byte boundary.
+    continuations: Vec<u32>,
+}
+
+/// Distance between character-count checkpoints: a column costs at most this many bytes
+/// of counting.
+const CHECKPOINT: usize = 4096;
+
+impl LineIndex {
+    fn of(text: &[u8]) -> LineIndex {
+        let newlines = memchr::memchr_iter(b'\n', text).collect();
+        let mut continuations = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut total = 0u32;
+        for block in text.chunks(CHECKPOINT) {
+            continuations.push(total);
+            total += block.iter().filter(|&&b| b & 0xC0 == 0x80).count() as u32;
+        }
+        LineIndex { newlines, continuations }
+    }
+
+    /// Continuation bytes before `offset`.
+    fn continuations_before(&self, text: &[u8], offset: usize) -> usize {
+        let block = offset / CHECKPOINT;
+        let base = self.continuations.get(block).copied().unwrap_or(0) as usize;
+        base + text[block * CHECKPOINT..offset].iter().filter(|&&b| b & 0xC0 == 0x80).count()
+    }
 }
 
 impl ChangedFile {
@@ -203,6 +240,7 @@ impl ChangedFile {
             text,
             added,
             previous: None,
+            lines: OnceLock::new(),
         }
     }
 
@@ -221,6 +259,7 @@ impl ChangedFile {
             text: Arc::from(&b""[..]),
             added: Vec::new(),
             previous: None,
+            lines: OnceLock::new(),
         }
     }
 
@@ -234,25 +273,58 @@ impl ChangedFile {
         }
     }
 
-    /// The 1-based line number and the byte range of the line holding `offset`.
+    /// The 1-based line number and the byte range of the line holding `offset` (without
+    /// its line terminator).
     pub fn line_at(&self, offset: usize) -> (u32, std::ops::Range<usize>) {
-        let range = line_bounds(&self.text, offset);
+        let offset = offset.min(self.text.len());
+        let newlines = &self.index().newlines;
+        let before = newlines.partition_point(|&n| n < offset);
+        let start = if before == 0 { 0 } else { newlines[before - 1] + 1 };
+        let mut end = newlines.get(before).copied().unwrap_or(self.text.len());
+        if end > start && self.text[end - 1] == b'\r' {
+            end -= 1;
+        }
         // Count from the nearest region start we know the line number of.
-        let (base_offset, base_line) =
-            self.added.iter().rev().find(|r| r.start <= offset).map(|r| (r.start, r.first_line)).unwrap_or((0, 1));
-        let line = base_line + memchr::memchr_iter(b'\n', &self.text[base_offset..range.start]).count() as u32;
-        (line, range)
+        let region = self.added.partition_point(|r| r.start <= offset);
+        let (base_offset, base_line) = match region {
+            0 => (0, 1),
+            r => (self.added[r - 1].start, self.added[r - 1].first_line),
+        };
+        let base_offset = base_offset.min(start);
+        let skipped = before - newlines.partition_point(|&n| n < base_offset);
+        (base_line + skipped as u32, start..end)
+    }
+
+    /// The byte range of the line holding `offset` (see [`ChangedFile::line_at`]).
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        self.line_at(offset).1
+    }
+
+    /// The 1-based column of `offset` in characters (UTF-8 sequences count once).
+    pub fn column_at(&self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        let (_, line) = self.line_at(offset);
+        let index = self.index();
+        let continuations =
+            index.continuations_before(&self.text, offset) - index.continuations_before(&self.text, line.start);
+        (offset - line.start - continuations) as u32 + 1
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::of(&self.text))
     }
 
     /// Whether `offset` lies in an added region.
     pub fn is_added(&self, offset: usize) -> bool {
-        self.added.iter().any(|r| r.start <= offset && offset < r.end)
+        let r = self.added.partition_point(|r| r.end <= offset);
+        self.added.get(r).is_some_and(|r| r.start <= offset)
     }
 
     /// Whether `span` shares a byte with an added region: a multi-line value of which
     /// only some lines are new (a key body under an unchanged `BEGIN` line) is new.
     pub fn overlaps_added(&self, span: &std::ops::Range<usize>) -> bool {
-        self.added.iter().any(|r| r.start < span.end && span.start < r.end)
+        let r = self.added.partition_point(|r| r.end <= span.start);
+        self.added.get(r).is_some_and(|r| r.start < span.end && span.start < r.end)
     }
 
     /// Total bytes of added text.
@@ -369,6 +441,38 @@ mod tests {
         assert!(chunk.overlaps_added(&(2..9)));
         assert!(!chunk.overlaps_added(&(0..8)));
         assert!(!chunk.overlaps_added(&(14..18)));
+    }
+
+    #[test]
+    fn indexed_lines_and_columns_agree_with_a_scan() {
+        // Mixed line ends, multi-byte characters, regions in the middle of the text.
+        let text = "a=1\r\nnaïve = \"k€y\"\n\n  x\ty = 2\nlast line without end".as_bytes();
+        let mut chunk = ChangedFile::whole("f", text);
+        chunk.added = vec![Region { start: 5, end: 24, first_line: 2 }, Region { start: 25, end: 36, first_line: 4 }];
+        for offset in 0..=text.len() {
+            let (line, range) = chunk.line_at(offset);
+            assert_eq!(range, line_bounds(text, offset), "bounds at {offset}");
+            let expected_line = 1 + text[..range.start].iter().filter(|&&b| b == b'\n').count() as u32;
+            assert_eq!(line, expected_line, "line at {offset}");
+            if std::str::from_utf8(&text[range.start..offset]).is_ok() {
+                assert_eq!(chunk.column_at(offset), column_of(text, range.start, offset), "column at {offset}");
+            }
+            let naive_added = chunk.added.iter().any(|r| r.start <= offset && offset < r.end);
+            assert_eq!(chunk.is_added(offset), naive_added, "added at {offset}");
+            for end in offset + 1..(offset + 6).min(text.len()) {
+                let span = offset..end;
+                let naive = chunk.added.iter().any(|r| r.start < span.end && span.start < r.end);
+                assert_eq!(chunk.overlaps_added(&span), naive, "overlap {span:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn columns_past_a_checkpoint_count_characters() {
+        let mut text = "é".repeat(5000).into_bytes();
+        text.extend_from_slice(b"key");
+        let chunk = ChangedFile::whole("f", text.clone());
+        assert_eq!(chunk.column_at(text.len() - 3), 5001);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 
 use crate::change::{ChangeContext, ChangedFile};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::suppress::{SuppressedBy, Suppressions};
 
 /// A check: one library with its own configuration, detectors and findings. It says
@@ -193,12 +193,24 @@ pub struct Scanner {
     wants: Vec<Wants>,
     suppressions: Suppressions,
     max_file_bytes: u64,
+    /// Whether content that is not judged blocks (hook modes) or only warns (scans).
+    not_judged_blocks: bool,
 }
+
+/// The rule of the finding that content was not judged.
+pub const NOT_JUDGED_RULE: &str = "not-judged";
 
 impl Scanner {
     pub fn new(checks: Vec<Box<dyn Check>>, suppressions: Suppressions, max_file_bytes: u64) -> Scanner {
         let wants = checks.iter().map(|c| c.wants()).collect();
-        Scanner { checks, wants, suppressions, max_file_bytes }
+        Scanner { checks, wants, suppressions, max_file_bytes, not_judged_blocks: false }
+    }
+
+    /// Content that is not judged (a file over the size limit) becomes a blocking
+    /// finding instead of a warning: a gate must not pass what it did not look at.
+    pub fn blocking_what_is_not_judged(mut self, blocks: bool) -> Scanner {
+        self.not_judged_blocks = blocks;
+        self
     }
 
     pub fn check_names(&self) -> Vec<&'static str> {
@@ -230,19 +242,26 @@ impl Scanner {
         self.wants.iter().any(|w| w.binary)
     }
 
-    /// Whether a file of `size` bytes is within the limit; if not, the skip is recorded.
+    /// Whether a file of `size` bytes is within the limit; if not, that it was not
+    /// judged is recorded: a blocking finding in hook modes, a warning in scans.
     pub fn admit_size(&self, path: &str, commit: Option<&str>, size: u64, out: &mut Outcome) -> bool {
         if size <= self.max_file_bytes {
             return true;
         }
-        out.warn(
-            path,
-            commit,
-            format!(
-                "not scanned: {size} bytes is over the {} byte limit (settings.max_file_bytes)",
-                self.max_file_bytes
-            ),
+        let message = format!(
+            "not judged: {size} bytes is over the {} byte limit (settings.max_file_bytes)",
+            self.max_file_bytes
         );
+        if self.not_judged_blocks {
+            let finding =
+                Finding::new("tollgate", NOT_JUDGED_RULE, Severity::Block, message).about_path(path, commit).with_help(
+                    "Raise settings.max_file_bytes, or allow this path for rule not-judged in the policy \
+                     ([[allow]] with a reason), or set settings.not_judged = \"warn\".",
+                );
+            self.file_output(CheckOutput { findings: vec![finding], ..CheckOutput::default() }, None, out);
+        } else {
+            out.warn(path, commit, message);
+        }
         false
     }
 
@@ -272,15 +291,16 @@ impl Scanner {
                 out.bytes += file.added_bytes() as u64;
             }
         }
-        let secrets: Vec<std::ops::Range<usize>> = produced
+        let mut secrets: Vec<std::ops::Range<usize>> = produced
             .findings
             .iter()
             .filter(|f| matches!(f.evidence, crate::finding::Evidence::Secret { .. }))
             .filter_map(|f| f.span.clone())
             .collect();
         if secrets.len() > 1 {
+            secrets.sort_by_key(|s| s.start);
             for f in &mut produced.findings {
-                f.mask_others(&file.text, &secrets);
+                f.mask_others(file, &secrets);
             }
         }
         self.file_output(produced, Some(file), out);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 pub use tollgate_config::Severity;
 
-use crate::change::{column_of, ChangeContext, ChangedFile, CommitInfo};
+use crate::change::{ChangeContext, ChangedFile, CommitInfo};
 
 /// Extra facts about a dependency finding (see DESIGN.md's JSON report).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -182,6 +182,14 @@ impl Finding {
         self
     }
 
+    /// About a file as a whole, known by its path (and commit) only.
+    pub fn about_path(mut self, path: &str, commit: Option<&str>) -> Finding {
+        self.location = Location::File;
+        self.path = Arc::from(path);
+        self.commit = commit.map(str::to_string);
+        self
+    }
+
     /// About a file as a whole.
     pub fn in_file(mut self, file: &ChangedFile) -> Finding {
         self.location = Location::File;
@@ -199,11 +207,11 @@ impl Finding {
 
     /// About the text at `span` of a file (not a secret: its evidence is up to the check).
     pub fn at_offset(mut self, file: &ChangedFile, span: std::ops::Range<usize>) -> Finding {
-        let (line, range) = file.line_at(span.start);
+        let (line, _) = file.line_at(span.start);
         self = self.in_file(file);
         self.location = Location::Span;
         self.line = Some(line);
-        self.column = Some(column_of(&file.text, range.start, span.start.min(file.text.len())));
+        self.column = Some(file.column_at(span.start));
         self.span = Some(span);
         self
     }
@@ -270,8 +278,7 @@ impl Finding {
     pub fn locate(hit: Hit<'_>) -> Finding {
         let chunk = hit.chunk;
         let value = &chunk.text[hit.span.clone()];
-        let (_, line_range) = chunk.line_at(hit.span.start);
-        let masked_line = mask_line(&chunk.text, line_range, &hit.span, &[]);
+        let masked_line = mask_line(&chunk.text, chunk.line_range(hit.span.start), &hit.span, &[]);
         let mut f = Finding::new(hit.check, hit.rule, hit.severity, hit.message).at_offset(chunk, hit.span.clone());
         f.fingerprint = fingerprint(&f.rule, &chunk.path, value);
         f.evidence = Evidence::Secret { redacted: redact(value), masked_line };
@@ -300,16 +307,26 @@ impl Finding {
     }
 
     /// Masks, in this finding's line, the values of other secrets of the same file too:
-    /// two secrets on one line must not show each other in the clear.
-    pub fn mask_others(&mut self, text: &[u8], others: &[std::ops::Range<usize>]) {
+    /// two secrets on one line must not show each other in the clear. `others` is sorted
+    /// by start; only those near this finding are looked at (the masked line shows a
+    /// little context around the value), so a file with many secrets stays linear.
+    pub fn mask_others(&mut self, file: &ChangedFile, others: &[std::ops::Range<usize>]) {
         let (Some(span), Evidence::Secret { masked_line, .. }) = (self.span.clone(), &mut self.evidence) else {
             return;
         };
-        let line = crate::change::line_bounds(text, span.start);
-        let on_line: Vec<std::ops::Range<usize>> =
-            others.iter().filter(|o| **o != span && o.start < line.end && line.start < o.end).cloned().collect();
+        let line = file.line_range(span.start);
+        // The masked line shows CONTEXT bytes around the value; a multi-line value (a
+        // key) may start up to REACH before it and reach into it.
+        const REACH: usize = 64 * 1024;
+        let from = others.partition_point(|o| o.start < span.start.saturating_sub(REACH));
+        let to = others.partition_point(|o| o.start < line.end.min(span.end + CONTEXT));
+        let on_line: Vec<std::ops::Range<usize>> = others[from..to]
+            .iter()
+            .filter(|o| **o != span && o.start < line.end && line.start < o.end)
+            .cloned()
+            .collect();
         if !on_line.is_empty() {
-            *masked_line = mask_line(text, line, &span, &on_line);
+            *masked_line = mask_line(&file.text, line, &span, &on_line);
         }
     }
 
@@ -317,6 +334,9 @@ impl Finding {
         self.severity.0 == Severity::Block
     }
 }
+
+/// Bytes of context a masked line shows on each side of the value.
+const CONTEXT: usize = 60;
 
 /// SHA-256 over length-prefixed parts, shortened to 32 hex digits.
 pub fn fingerprint_parts(parts: &[&[u8]]) -> String {
@@ -373,7 +393,6 @@ fn mask_line(
     span: &std::ops::Range<usize>,
     others: &[std::ops::Range<usize>],
 ) -> String {
-    const CONTEXT: usize = 60;
     let window = span.start.saturating_sub(CONTEXT).max(line.start)..(span.end.min(line.end) + CONTEXT).min(line.end);
     let mut secrets: Vec<&std::ops::Range<usize>> = std::iter::once(span).chain(others).collect();
     secrets.sort_by_key(|r| r.start);

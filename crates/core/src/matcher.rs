@@ -32,11 +32,18 @@ pub struct PatternError {
     pub message: String,
 }
 
-/// Lines over this length are not searched (see [`MatchLimits`]).
+/// How lines are searched (see [`MatchLimits`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MatchLimits {
+    /// A line longer than this (a minified bundle, a data URI) is searched in slices of
+    /// [`LONG_LINE_REACH`] bytes on each side of each keyword instead of whole, so that
+    /// it is judged in time proportional to its length, never skipped.
     pub max_line_bytes: usize,
 }
+
+/// How far before and after a keyword a long line is searched: further than any rule's
+/// match extends from its keyword.
+pub const LONG_LINE_REACH: usize = 4096;
 
 /// How much text a run will search, which decides how the keyword automaton is built.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,13 +66,6 @@ pub struct Matcher {
     /// The largest `window` of any rule: how far before an added region a multi-line
     /// rule's keyword may sit and still reach into it.
     max_window: usize,
-}
-
-/// A line that was too long to search, reported so that nothing is skipped silently.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkippedLine {
-    pub line: u32,
-    pub bytes: usize,
 }
 
 impl Matcher {
@@ -133,17 +133,19 @@ impl Matcher {
     /// (`window`) rule whose keyword sits in unchanged text close enough before an added
     /// region for its window to reach into it: a private key whose body replaces another
     /// under the unchanged `BEGIN` line is added text too. Callers keep the matches that
-    /// overlap an added region. Capture offsets are relative to `window_start`. Returns
-    /// the lines skipped for length.
-    pub fn find<F>(&self, chunk: &ChangedFile, limits: MatchLimits, mut on_match: F) -> Vec<SkippedLine>
+    /// overlap an added region. Capture offsets are relative to `window_start`.
+    ///
+    /// Time is linear in the text: each line is searched for keywords once, and the
+    /// ranges a rule's regex runs on are merged where they overlap (a thousand `BEGIN`
+    /// lines are one window, not a thousand), so repeated keywords cannot make it grow
+    /// with the square of the input.
+    pub fn find<F>(&self, chunk: &ChangedFile, limits: MatchLimits, mut on_match: F)
     where
         F: FnMut(usize, &Captures<'_>, usize),
     {
         let text = &chunk.text[..];
-        // (rule, line start) pairs: each rule's regex runs once per line at most.
+        // (rule, start, end): the ranges each rule's regex runs on.
         let mut candidates: Vec<(u32, usize, usize)> = Vec::new();
-        let mut skipped = Vec::new();
-        let mut last_skipped_line = usize::MAX;
         for region in &chunk.added {
             // A fast non-overlapping search finds the next line with any keyword; only
             // that line is searched again for every keyword it holds, then the search
@@ -153,23 +155,18 @@ impl Matcher {
                 let Some(first) = self.keywords.find(Input::new(text).range(at..region.end)) else { break };
                 let line = line_bounds(text, first.start());
                 let searched = line.start.max(region.start)..line.end.min(region.end).max(first.end());
+                let long = line.len() > limits.max_line_bytes;
                 for m in self.keywords.find_overlapping_iter(Input::new(text).range(searched)) {
                     for &rule in &self.keyword_rules[m.pattern().as_usize()] {
-                        let end = match self.specs[rule as usize].window {
-                            Some(w) => (line.start + w).min(text.len()),
-                            None => {
-                                if line.len() > limits.max_line_bytes {
-                                    if last_skipped_line != line.start {
-                                        last_skipped_line = line.start;
-                                        let (n, _) = chunk.line_at(line.start);
-                                        skipped.push(SkippedLine { line: n, bytes: line.len() });
-                                    }
-                                    continue;
-                                }
-                                line.end
+                        let range = match self.specs[rule as usize].window {
+                            Some(w) => line.start..(line.start + w).min(text.len()),
+                            None if long => {
+                                m.start().saturating_sub(LONG_LINE_REACH).max(line.start)
+                                    ..(m.end() + LONG_LINE_REACH).min(line.end)
                             }
+                            None => line.clone(),
                         };
-                        candidates.push((rule, line.start, end));
+                        candidates.push((rule, range.start, range.end));
                     }
                 }
                 at = line.end + 1;
@@ -179,7 +176,7 @@ impl Matcher {
             self.reaching_windows(chunk, &mut candidates);
         }
         candidates.sort_unstable();
-        candidates.dedup();
+        coalesce(&mut candidates);
         // Whether the file's path admits the rule, decided once per rule: candidates
         // come sorted by rule, and a glob match costs an allocation.
         let mut admitted: Option<(u32, bool)> = None;
@@ -201,8 +198,20 @@ impl Matcher {
                 on_match(rule, &caps, start);
             }
         }
-        skipped
     }
+}
+
+/// Merges each rule's overlapping ranges (`ranges` sorted), so that no byte is searched
+/// twice by one rule's regex.
+fn coalesce(ranges: &mut Vec<(u32, usize, usize)>) {
+    let mut merged: Vec<(u32, usize, usize)> = Vec::with_capacity(ranges.len());
+    for &(rule, start, end) in ranges.iter() {
+        match merged.last_mut() {
+            Some((r, _, last_end)) if *r == rule && start < *last_end => *last_end = (*last_end).max(end),
+            _ => merged.push((rule, start, end)),
+        }
+    }
+    *ranges = merged;
 }
 
 impl Matcher {
@@ -218,10 +227,16 @@ impl Matcher {
             if from >= region.start {
                 continue;
             }
+            // The line of the last keyword, so that many keywords on one long line do
+            // not each look back for its start.
+            let mut line = 0..0;
             for m in self.keywords.find_overlapping_iter(Input::new(text).range(from..region.start)) {
+                if !(line.start <= m.start() && m.start() <= line.end) {
+                    line = line_bounds(text, m.start());
+                }
                 for &rule in &self.keyword_rules[m.pattern().as_usize()] {
                     let Some(w) = self.specs[rule as usize].window else { continue };
-                    let line_start = line_bounds(text, m.start()).start;
+                    let line_start = line.start;
                     if line_start + w > region.start {
                         candidates.push((rule, line_start, (line_start + w).min(text.len())));
                     }
@@ -295,15 +310,42 @@ mod tests {
     }
 
     #[test]
-    fn long_lines_are_reported_not_searched() {
+    fn long_lines_are_searched_near_their_keywords() {
         let m = Matcher::new(vec![spec("a", "tok_", r"tok_([0-9]{4})")]).unwrap();
-        let mut text = vec![b'a'; 2000];
-        text.extend_from_slice(b"tok_1234\nok\n");
+        let mut text = vec![b'a'; 20_000];
+        text.extend_from_slice(b" tok_1234 ");
+        text.extend(std::iter::repeat_n(b'b', 20_000));
+        text.extend_from_slice(b" tok_5678\nok\n");
         let chunk = ChangedFile::whole("f", text);
-        let mut hits = 0;
-        let skipped = m.find(&chunk, MatchLimits { max_line_bytes: 1000 }, |_, _, _| hits += 1);
-        assert_eq!(hits, 0);
-        assert_eq!(skipped, vec![SkippedLine { line: 1, bytes: 2008 }]);
+        let found = {
+            let mut out = Vec::new();
+            m.find(&chunk, MatchLimits { max_line_bytes: 1000 }, |rule, caps, base| {
+                let g = caps.get(1).unwrap();
+                out.push((rule, String::from_utf8_lossy(g.as_bytes()).to_string(), base + g.start()));
+            });
+            out
+        };
+        assert_eq!(found, vec![(0, "1234".to_string(), 20_005), (0, "5678".to_string(), 40_015)]);
+    }
+
+    #[test]
+    fn overlapping_windows_of_one_rule_are_searched_once() {
+        let mut s = spec("block", "BEGIN", r"BEGIN\n([a-z]+)\nEND");
+        s.window = Some(4096);
+        let m = Matcher::new(vec![s]).unwrap();
+        // A thousand keyword lines, each opening a window over all that follows: one
+        // merged range, so the one match is seen once.
+        let mut text = b"BEGIN x\n".repeat(1000);
+        text.extend_from_slice(b"BEGIN\nbody\nEND\n");
+        let chunk = ChangedFile::whole("f", text);
+        assert_eq!(run(&m, &chunk), vec![(0, "body@8006".to_string())]);
+    }
+
+    #[test]
+    fn coalesce_merges_only_one_rules_overlapping_ranges() {
+        let mut ranges = vec![(0, 0, 10), (0, 5, 20), (0, 21, 30), (1, 0, 10), (1, 10, 12)];
+        coalesce(&mut ranges);
+        assert_eq!(ranges, vec![(0, 0, 20), (0, 21, 30), (1, 0, 10), (1, 10, 12)]);
     }
 
     #[test]

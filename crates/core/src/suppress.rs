@@ -10,7 +10,7 @@ use tollgate_config::AllowEntry;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::change::{line_bounds, previous_line, ChangedFile};
+use crate::change::ChangedFile;
 use crate::engine::Warning;
 use crate::finding::Finding;
 
@@ -138,13 +138,21 @@ impl CompiledAllow {
 fn inline_allowed(file: &ChangedFile, finding: &Finding) -> bool {
     let Some(span) = &finding.span else { return false };
     let bare_allows = finding.check == BARE_MARKER_CHECK;
-    let line = line_bounds(&file.text, span.start);
-    if marker_allows(&file.text[line.clone()], &finding.rule, bare_allows) {
+    let line = file.line_range(span.start);
+    // On a very long line (a minified bundle) a marker counts near the finding: looking
+    // along the whole line for each of many findings would grow with its square.
+    let near = line.start.max(span.start.saturating_sub(MARKER_REACH))..line.end.min(span.end + MARKER_REACH);
+    if marker_allows(&file.text[near], &finding.rule, bare_allows) {
         return true;
     }
-    previous_line(&file.text, line.start)
-        .is_some_and(|prev| marker_allows(&file.text[prev], &finding.rule, bare_allows))
+    (line.start > 0).then(|| file.line_range(line.start - 1)).is_some_and(|prev| {
+        let near = prev.start.max(prev.end.saturating_sub(MARKER_REACH))..prev.end;
+        marker_allows(&file.text[near], &finding.rule, bare_allows)
+    })
 }
+
+/// How far from a finding, on its own line, an inline marker is looked for.
+const MARKER_REACH: usize = crate::matcher::LONG_LINE_REACH;
 
 /// The check whose findings a bare `tollgate:allow` (no rule named) allows.
 const BARE_MARKER_CHECK: &str = "secrets";

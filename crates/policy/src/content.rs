@@ -161,7 +161,11 @@ impl ContentRules {
                 return;
             }
             if let Some((pattern, compiled)) = &self.rules[rule].unless_line {
-                let line = tollgate_core::change::line_bounds(&file.text, span.start);
+                // The line, or on a long line the part near the match: a whole long
+                // line per match would grow with the square of its length.
+                let line = file.line_range(span.start);
+                let reach = tollgate_core::matcher::LONG_LINE_REACH;
+                let line = line.start.max(span.start.saturating_sub(reach))..line.end.min(span.end + reach);
                 let unless = compiled.get_or_init(|| compile_regex(pattern).ok());
                 if unless.as_ref().is_some_and(|u| u.is_match(&file.text[line])) {
                     return;

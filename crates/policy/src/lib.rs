@@ -143,7 +143,7 @@ impl PolicyCheck {
             // are data, not code, so balanced controls pass and open ones only warn.
             let mut own = config::code_rule_severity(hit.kind.rule_id());
             if translation && hit.kind == hidden::HiddenKind::BidiControl {
-                if bidi_balanced(&file.text, hit.span.start) {
+                if bidi_balanced(file, hit.span.start) {
                     continue;
                 }
                 own = Severity::Warn;
@@ -231,8 +231,12 @@ fn is_translation_file(path: &str) -> bool {
 
 /// Whether every embedding, override and isolate opened on the line holding `offset`
 /// is closed on it (PDF for U+202A–E, PDI for U+2066–8).
-fn bidi_balanced(text: &[u8], offset: usize) -> bool {
-    let line = tollgate_core::change::line_bounds(text, offset);
+fn bidi_balanced(file: &ChangedFile, offset: usize) -> bool {
+    let text = &file.text;
+    let line = file.line_range(offset);
+    // On a long line, the part near the character (see LONG_LINE_REACH).
+    let reach = tollgate_core::matcher::LONG_LINE_REACH;
+    let line = line.start.max(offset.saturating_sub(reach))..line.end.min(offset + reach);
     let line = String::from_utf8_lossy(&text[line]);
     let (mut embeds, mut isolates) = (0i32, 0i32);
     for c in line.chars() {

@@ -444,7 +444,10 @@ pub fn build_scanner(
     let suppressions = Suppressions::new(inline, &policy.allow, baseline)
         .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?
         .with_locked(policy.locked.keys().cloned());
-    Ok(Scanner::new(checks, suppressions, policy.max_file_bytes))
+    // Small workloads are the hook modes and the agent hook; scans and history are bulk.
+    let hook = matches!(workload, Workload::Small);
+    Ok(Scanner::new(checks, suppressions, policy.max_file_bytes)
+        .blocking_what_is_not_judged(hook && policy.not_judged == tollgate_config::NotJudged::Block))
 }
 
 /// FILE arguments are relative to the current directory; the index is relative to the

@@ -26,7 +26,7 @@ use tollgate_core::entropy::shannon;
 use tollgate_core::matcher::PatternError;
 use tollgate_core::{
     ChangeContext, ChangedFile, Check, CheckOutput, Finding, Hit, MatchLimits, Matcher, PatternSpec, Severity, Wants,
-    Warning, Workload,
+    Workload,
 };
 
 pub use config::{SecretsConfig, SecretsSection};
@@ -201,16 +201,8 @@ impl Check for SecretsCheck {
     }
 
     fn judge_file(&self, chunk: &ChangedFile, out: &mut CheckOutput) {
-        let (mut candidates, skipped) = self.candidates(chunk);
+        let mut candidates = self.candidates(chunk);
         self.add_decoded(chunk, &mut candidates);
-        for s in skipped {
-            out.warnings.push(Warning {
-                path: chunk.path.to_string(),
-                line: Some(s.line),
-                commit: chunk.commit.as_ref().map(|c| c.id.clone()),
-                message: format!("line not scanned for secrets: {} bytes is over settings.max_line_bytes", s.bytes),
-            });
-        }
         for c in resolve_overlaps(candidates, &self.meta) {
             let meta = &self.meta[c.rule];
             let finding = Finding::locate(Hit {
@@ -264,16 +256,16 @@ impl SecretsCheck {
     /// findings are resolved to one): a rule's examples test the rule, not which of two
     /// rules on the same value gets to report it.
     pub(crate) fn rules_matching(&self, chunk: &ChangedFile) -> Vec<&str> {
-        let (mut candidates, _) = self.candidates(chunk);
+        let mut candidates = self.candidates(chunk);
         self.add_decoded(chunk, &mut candidates);
         candidates.iter().map(|c| &*self.matcher.specs()[c.rule].id).collect()
     }
 
     /// The values the rules match and accept in the added text of `chunk` (a match
-    /// counts when it overlaps an added region), and the lines skipped for length.
-    fn candidates(&self, chunk: &ChangedFile) -> (Vec<Candidate>, Vec<tollgate_core::matcher::SkippedLine>) {
+    /// counts when it overlaps an added region).
+    fn candidates(&self, chunk: &ChangedFile) -> Vec<Candidate> {
         let mut candidates: Vec<Candidate> = Vec::new();
-        let skipped = self.matcher.find(chunk, self.limits, |rule, caps, base| {
+        self.matcher.find(chunk, self.limits, |rule, caps, base| {
             let meta = &self.meta[rule];
             let Some(m) = caps.get(meta.group) else { return };
             let span = base + m.start()..base + m.end();
@@ -308,7 +300,7 @@ impl SecretsCheck {
             };
             candidates.push(Candidate { rule, span, note });
         });
-        (candidates, skipped)
+        candidates
     }
 
     /// Adds what the rules find in the encoded values of `chunk` once decoded (see
@@ -321,7 +313,7 @@ impl SecretsCheck {
         use decode::Weight;
         let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
         for value in decode::decoded_values(chunk) {
-            let (inner, _) = self.candidates(&ChangedFile::whole(value.path, value.text));
+            let inner = self.candidates(&ChangedFile::whole(value.path, value.text));
             let best = inner.iter().find(|c| !self.meta[c.rule].generic).or(inner.first());
             if value.weight == Weight::Decides || (value.weight == Weight::Clears && best.is_none()) {
                 candidates.retain(|c| !self.meta[c.rule].generic || !overlaps(&c.span, &value.origin));
@@ -342,19 +334,35 @@ impl SecretsCheck {
 fn resolve_overlaps(mut candidates: Vec<Candidate>, meta: &[RuleMeta]) -> Vec<Candidate> {
     candidates.sort_by_key(|c| (c.span.start, c.rule));
     candidates.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    // Provider spans by start, with the furthest end reached so far: whether one overlaps
+    // a value is a binary search, so many findings in one file stay cheap.
     let specific: Vec<std::ops::Range<usize>> =
         candidates.iter().filter(|c| !meta[c.rule].generic).map(|c| c.span.clone()).collect();
-    candidates
-        .retain(|c| !meta[c.rule].generic || !specific.iter().any(|s| s.start < c.span.end && c.span.start < s.end));
-    // Two generic rules on one value: keep the first.
+    let reach: Vec<usize> = specific
+        .iter()
+        .scan(0, |furthest, s| {
+            *furthest = s.end.max(*furthest);
+            Some(*furthest)
+        })
+        .collect();
+    let overlaps_specific = |span: &std::ops::Range<usize>| {
+        let starting_before_end = specific.partition_point(|s| s.start < span.end);
+        starting_before_end > 0 && reach[starting_before_end - 1] > span.start
+    };
+    // Two generic rules on one value: keep the first (candidates come by start, so a
+    // kept generic value overlaps this one when it reaches past this one's start).
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    let mut generic_reach = 0;
     for c in candidates {
-        let overlaps_generic = kept.iter().any(|k| {
-            meta[k.rule].generic && meta[c.rule].generic && k.span.start < c.span.end && c.span.start < k.span.end
-        });
-        if !overlaps_generic {
+        if !meta[c.rule].generic {
             kept.push(c);
+            continue;
         }
+        if overlaps_specific(&c.span) || generic_reach > c.span.start {
+            continue;
+        }
+        generic_reach = generic_reach.max(c.span.end);
+        kept.push(c);
     }
     kept
 }
