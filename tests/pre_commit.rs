@@ -178,21 +178,26 @@ fn binary_crlf_and_invalid_utf8_are_ordinary_inputs() {
 }
 
 #[test]
-fn oversized_files_and_lines_are_reported_not_skipped_silently() {
+fn oversized_files_block_and_long_lines_are_judged() {
     let repo = Repo::new();
     repo.write(".tollgate.toml", "[settings]\nmax_file_bytes = 1000\nmax_line_bytes = 200\n");
     repo.commit_all("policy");
     repo.write("big.txt", "a".repeat(2000));
-    repo.write("long.txt", format!("{}{}\n", "x".repeat(300), aws_key()));
+    repo.write("long.txt", format!("{} {}\n", "x".repeat(300), aws_key()));
     repo.git(&["add", "."]);
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
-    let warnings = report["warnings"].as_array().unwrap();
-    let paths: Vec<&str> = warnings.iter().map(|w| w["path"].as_str().unwrap()).collect();
-    assert!(paths.contains(&"big.txt"), "{report}");
-    assert!(paths.contains(&"long.txt"), "{report}");
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, vec![("big.txt", "not-judged"), ("long.txt", "aws-access-key-id")], "{report}");
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 0, "{report}");
     let human = repo.run("tollgate-secrets", &["pre-commit"]);
-    assert!(text(&human.stdout).contains("big.txt: not scanned"), "{}", text(&human.stdout));
+    assert!(text(&human.stdout).contains("not judged: 2000 bytes"), "{}", text(&human.stdout));
 }
 
 #[test]
