@@ -124,10 +124,11 @@ pub fn gather(
     }
     inventory.assistants =
         by_kind.into_iter().map(|(id, files)| Assistant { id, name: id.display_name(), files }).collect();
-    inventory.mcp_servers.sort();
-    inventory.models.sort();
+    inventory.mcp_servers.sort_by(|a, b| (&a.file, &a.name).cmp(&(&b.file, &b.name)));
+    inventory.models.sort_by(|a, b| (&a.file, &a.setting, &a.name).cmp(&(&b.file, &b.setting, &b.name)));
     inventory.models.dedup();
-    inventory.hooks.sort();
+    // Stable: a file's hooks keep their order within an event.
+    inventory.hooks.sort_by(|a, b| (&a.file, &a.event).cmp(&(&b.file, &b.event)));
     inventory.problems.sort();
     inventory.tollgate_agent_hook = inventory.hooks.iter().any(|h| h.tollgate);
     if let Some(repo) = repo {
