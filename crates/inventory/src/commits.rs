@@ -45,7 +45,8 @@ pub struct LineShare {
 /// repository (HEAD not born yet) has none.
 pub fn commits_in(repo: &Repository, range: &str) -> Result<Vec<Oid>, InventoryError> {
     let bad = |source| InventoryError::Revision { range: range.to_string(), source };
-    if range == "HEAD" && repo.head().is_err() && repo.is_empty().unwrap_or(false) {
+    let unborn = matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch);
+    if range == "HEAD" && unborn {
         return Ok(Vec::new());
     }
     let mut walk = repo.revwalk().map_err(bad)?;

@@ -222,10 +222,6 @@ fn servers_from_list(
             Some(Value::String(n)) => n,
             _ => return Err(bad(format!("`mcpServers[{i}]` has no `name`"))),
         };
-        // Continue writes `streamable-http`; the policy parser knows it as `http`.
-        if def.get("type").and_then(Value::as_str) == Some("streamable-http") {
-            def.insert("type".into(), Value::String("http".into()));
-        }
         map.insert(name, Value::Object(def));
     }
     servers_from_map(Value::Object(map), assistant, path, allow)
