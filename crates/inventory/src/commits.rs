@@ -212,4 +212,67 @@ mod tests {
         assert_eq!(got.get("t4"), None, "a record without provenance says nothing");
         assert!(provenance_by_tree(&dir.path().join("missing.jsonl")).is_empty());
     }
+
+    /// Commits `files` on top of HEAD at `when` (seconds since the epoch).
+    fn commit(repo: &Repository, files: &[(&str, &str)], message: &str, when: i64) -> Oid {
+        let root = repo.workdir().unwrap().to_path_buf();
+        let mut index = repo.index().unwrap();
+        for (path, content) in files {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, content).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new("T", "t@example.invalid", &git2::Time::new(when, 0)).unwrap();
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+    }
+
+    #[test]
+    fn stats_over_a_real_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        assert_eq!(commit_stats(&repo, "HEAD").unwrap().commits, 0, "an empty repository has no commits");
+
+        const JAN_2025: i64 = 1_736_000_000; // 2025-01-04
+        const MAR_2025: i64 = 1_741_000_000; // 2025-03-03
+        commit(&repo, &[("README.md", "x\n")], "Start", JAN_2025);
+        commit(
+            &repo,
+            &[("notes.txt", "a\n"), ("src/a.rs", "a\n")],
+            "A\n\nCo-authored-by: Claude <noreply@anthropic.com>\n",
+            JAN_2025,
+        );
+        let last = commit(&repo, &[("src/b/c.rs", "c\n")], "B\n\nGenerated-by: Codex\n", MAR_2025);
+
+        let tree = repo.find_commit(last).unwrap().tree_id().to_string();
+        let log = repo.commondir().join("tollgate").join("audit.jsonl");
+        std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+        let record =
+            serde_json::json!({"hook": "pre-commit", "tree": tree, "provenance": {"added_lines": 4, "agent_lines": 1}});
+        std::fs::write(&log, format!("{record}\n")).unwrap();
+
+        let all = commit_stats(&repo, "HEAD").unwrap();
+        assert_eq!((all.commits, all.ai_commits), (3, 2));
+        assert_eq!(all.by_path.into_iter().collect::<Vec<_>>(), vec![("notes.txt".into(), 1), ("src".into(), 2)]);
+        assert_eq!(all.by_month.into_iter().collect::<Vec<_>>(), vec![("2025-01".into(), 1), ("2025-03".into(), 1)]);
+        assert_eq!(all.by_assistant.into_iter().collect::<Vec<_>>(), vec![("Claude".into(), 1), ("Codex".into(), 1)]);
+        assert_eq!(
+            all.lines,
+            LineShare {
+                commits_with_record: 1,
+                commits_without_record: 2,
+                added_lines: 4,
+                agent_lines: 1,
+                share: Some(0.25)
+            }
+        );
+
+        let last_only = commit_stats(&repo, "HEAD~1..HEAD").unwrap();
+        assert_eq!((last_only.commits, last_only.ai_commits), (1, 1));
+        assert!(matches!(commit_stats(&repo, "nope..HEAD"), Err(InventoryError::Revision { .. })));
+    }
 }
