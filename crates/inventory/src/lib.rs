@@ -118,7 +118,13 @@ pub fn gather(
                 inventory.models.extend(d.models);
                 inventory.hooks.extend(d.hooks);
             }
-            Err(p) => inventory.problems.push(p),
+            Err(p) => {
+                inventory.problems.push(p);
+                // A broken VS Code settings file is no sign of Copilot.
+                if vscode_settings {
+                    continue;
+                }
+            }
         }
         by_kind.entry(kind).or_default().push(rel);
     }
@@ -178,5 +184,25 @@ mod tests {
         assert_eq!(inv.problems[0].file, ".gemini/settings.json");
         assert!(inv.commits.is_none());
         assert!(!inv.tollgate_agent_hook);
+    }
+
+    #[test]
+    fn vscode_settings_count_for_copilot_only_with_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[(
+                ".vscode/settings.json",
+                r#"{"mcp": {"servers": {"pg": {"command": "uvx", "args": ["pg-mcp==1.0"]}}}}"#,
+            )],
+        );
+        let inv = gather(dir.path(), None, "HEAD", &McpAllowlist::default()).unwrap();
+        assert_eq!(inv.assistants.len(), 1);
+        assert_eq!((inv.assistants[0].id, inv.mcp_servers[0].pinned), (AssistantKind::Copilot, Some(true)));
+
+        write(dir.path(), &[(".vscode/settings.json", "{ broken")]);
+        let inv = gather(dir.path(), None, "HEAD", &McpAllowlist::default()).unwrap();
+        assert!(inv.assistants.is_empty());
+        assert_eq!(inv.problems.len(), 1);
     }
 }
