@@ -156,13 +156,15 @@ fn fixtures() -> Vec<(&'static str, Fixture)> {
                     (".cursorrules", "Be brief.\n"),
                     (".cursor/rules/style.mdc", "---\ndescription: style\n---\nUse tabs.\n"),
                     (".cursor/mcp.json", r#"{"mcpServers": {"search": {"url": "https://search.example.com/sse"}}}"#),
+                    (".cursor/hooks.json", r#"{"version": 1, "hooks": {"afterFileEdit": [{"command": "./hooks/format.sh"}]}}"#),
                 ],
                 assistants: json!([{"id": "cursor", "name": "Cursor",
-                    "files": [".cursor/mcp.json", ".cursor/rules/style.mdc", ".cursorrules"]}]),
+                    "files": [".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/style.mdc", ".cursorrules"]}]),
                 servers: json!([with(server("search", "cursor", ".cursor/mcp.json", "http"),
                     json!({"url": "https://search.example.com/sse"}))]),
                 models: json!([]),
-                hooks: json!([]),
+                hooks: json!([{"assistant": "cursor", "file": ".cursor/hooks.json", "event": "afterFileEdit",
+                    "matcher": null, "command": "./hooks/format.sh", "tollgate": false}]),
                 agent_hook: false,
             },
         ),
@@ -378,7 +380,8 @@ fn a_repository_with_every_assistant_and_ai_commits() {
     let mut models: Vec<Value> =
         all_fixtures().into_iter().flat_map(|(_, f)| f.models.as_array().unwrap().clone()).collect();
     models.sort_by_key(|m| (m["file"].as_str().unwrap().to_string(), m["setting"].as_str().unwrap().to_string()));
-    let hooks = fixtures()[0].1.hooks.clone();
+    // Sorted by file: .claude/settings.json, then .cursor/hooks.json.
+    let hooks: Vec<Value> = all_fixtures().into_iter().flat_map(|(_, f)| f.hooks.as_array().unwrap().clone()).collect();
     let want = json!({
         "assistants": assistants,
         "mcp_servers": all_servers(|name| matches!(name, "github" | "sqlite" | "docs")),

@@ -145,6 +145,32 @@ pub fn read(path: &str, assistant: AssistantKind, text: &[u8], allow: &McpAllowl
                 }
             }
         }
+        AssistantKind::Cursor if lower.ends_with(".cursor/hooks.json") => {
+            // `{"version": 1, "hooks": {"afterFileEdit": [{"command": "…"}]}}`
+            let value = ai_config::read_jsonc(text).map_err(from_parse)?;
+            if let Some(Value::Object(events)) = value.get("hooks") {
+                for (event, entries) in events {
+                    for command in entries.as_array().into_iter().flatten().filter_map(|e| e.get("command")) {
+                        let Some(command) = command.as_str() else { continue };
+                        // The policy's recognition of tollgate's hook, on Cursor's entry.
+                        let hook = ai_config::HookCommand {
+                            event: event.clone(),
+                            matcher: None,
+                            command: command.to_string(),
+                            offset: 0,
+                        };
+                        out.hooks.push(HookEntry {
+                            assistant,
+                            file: path.to_string(),
+                            tollgate: hook.is_tollgate_agent_hook(),
+                            event: hook.event,
+                            matcher: None,
+                            command: hook.command,
+                        });
+                    }
+                }
+            }
+        }
         AssistantKind::Aider if is_yaml => {
             let value = yaml(text).map_err(|(l, c, m)| problem(l, c, m))?;
             for key in ["model", "weak-model", "editor-model"] {
@@ -355,6 +381,17 @@ mod tests {
         assert!(p.line >= 1);
         let p = read(".codex/config.toml", AssistantKind::Codex, b"model = \n", &McpAllowlist::default()).unwrap_err();
         assert_eq!((p.line, p.message.starts_with("invalid TOML")), (1, true), "{p}");
+    }
+
+    #[test]
+    fn cursor_hooks_are_listed() {
+        let text = r#"{"version": 1, "hooks": {"afterFileEdit": [{"command": "./hooks/fmt.sh"}], "beforeShellExecution": [{"command": "tollgate agent-hook"}]}}"#;
+        let d = read_ok(".cursor/hooks.json", AssistantKind::Cursor, text);
+        let hooks: Vec<_> = d.hooks.iter().map(|h| (h.event.as_str(), h.command.as_str(), h.tollgate)).collect();
+        assert_eq!(
+            hooks,
+            vec![("afterFileEdit", "./hooks/fmt.sh", false), ("beforeShellExecution", "tollgate agent-hook", true)]
+        );
     }
 
     #[test]
