@@ -9,7 +9,7 @@
 # fails with a message naming it, it never skips. Python tools go into the current
 # Python when pip may install there, else into a virtual environment under
 # target/test-tools (put first on PATH for the tests).
-set -eu
+set -euf
 cd "$(dirname "$0")/.."
 
 say() { echo "scripts/test.sh: $*" >&2; }
@@ -39,8 +39,10 @@ else
   done
 fi
 
-# Python tools: the pre-commit framework (the end-to-end test of .pre-commit-hooks.yaml).
-PIP_PACKAGES="pre-commit"
+# Python tools: the pre-commit framework (the end-to-end test of .pre-commit-hooks.yaml);
+# cyclonedx-python-lib with the official CycloneDX schemas, which tests/inventory.rs
+# validates the AI bill of materials against.
+PIP_PACKAGES="pre-commit cyclonedx-python-lib[validation]"
 pip_quiet="--quiet --disable-pip-version-check"
 # shellcheck disable=SC2086
 if ! python3 -m pip install $pip_quiet $PIP_PACKAGES >/dev/null 2>&1; then

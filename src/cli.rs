@@ -8,7 +8,7 @@ use tollgate_runner::{Mode, Options};
 /// Options every mode takes.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Report format: human, json or sarif.
+    /// Report format: human, json or sarif (`inventory`: human, json or cyclonedx).
     #[arg(long, global = true, default_value = "human", value_name = "FORMAT")]
     pub format: String,
     /// A policy file applied on top of the organisation's and the repository's.
@@ -181,6 +181,15 @@ pub enum Command {
     Db {
         #[command(subcommand)]
         action: DbAction,
+    },
+    /// The AI assistants a repository is set up for: their files, MCP servers, models
+    /// and hooks, and the commits they helped write (--format human, json or cyclonedx).
+    Inventory {
+        /// The folder to look at (default: the current one).
+        path: Option<PathBuf>,
+        /// The commits to count: a revision and its ancestors, or a range `A..B`.
+        #[arg(long, default_value = "HEAD", value_name = "RANGE")]
+        rev: String,
     },
 }
 

@@ -13,15 +13,16 @@ fn main() -> ExitCode {
     };
     cli.common.export_osv_db();
     tollgate::guarded("tollgate", || {
-        let options = cli.common.options().map_err(anyhow::Error::msg)?;
+        // Read where needed: the inventory has formats of its own (cyclonedx).
+        let options = || cli.common.options().map_err(anyhow::Error::msg);
         match cli.command {
             Command::Mode(mode) => {
-                Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode.into(), &options)?)
+                Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode.into(), &options()?)?)
             }
             Command::Baseline { action: BaselineAction::Create { output, working_tree, revs } } => {
-                admin::create_baseline(&options, &output, working_tree, &revs)
+                admin::create_baseline(&options()?, &output, working_tree, &revs)
             }
-            Command::Hook { name, args } => admin::hook(name, &args, &options),
+            Command::Hook { name, args } => admin::hook(name, &args, &options()?),
             Command::Policy { action } => admin::policy(action, &cli.common),
             Command::Install(args) => admin::install(&args),
             Command::Uninstall(args) => admin::uninstall(&args),
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             // failures (panics included) into a deny.
             Command::AgentHook => Ok(admin::agent_hook(&cli.common)),
             Command::Db { action } => tollgate::deps_db::run("tollgate", &cli.common, action),
+            Command::Inventory { path, rev } => tollgate::inventory::run(path.as_deref(), &rev, &cli.common),
         }
     })
 }

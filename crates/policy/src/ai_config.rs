@@ -224,14 +224,24 @@ fn error_at(text: &[u8], offset: usize, message: impl Into<String>) -> ParseErro
     ParseError { line, column, message: message.into() }
 }
 
+/// Reads a file as assistants do (JSON with comments and trailing commas), for fields
+/// this module does not interpret (a settings file's `model`, ...).
+pub fn read_jsonc(text: &[u8]) -> Result<Value, ParseError> {
+    read_clean(text, &strip_jsonc(text))
+}
+
+fn read_clean(text: &[u8], clean: &[u8]) -> Result<Value, ParseError> {
+    if clean.iter().all(|&b| is_json_ws(b)) {
+        Ok(Value::Object(Map::new()))
+    } else {
+        serde_json::from_slice::<Value>(clean).map_err(|e| json_error(text, &e))
+    }
+}
+
 /// Parse a configuration file of the given kind.
 pub fn parse(kind: ConfigKind, text: &[u8]) -> Result<ParsedConfig, ParseError> {
     let clean = strip_jsonc(text);
-    let root = if clean.iter().all(|&b| is_json_ws(b)) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice::<Value>(&clean).map_err(|e| json_error(text, &e))?
-    };
+    let root = read_clean(text, &clean)?;
     let spans = Spans::scan(&clean);
     let Value::Object(root) = &root else {
         let at = clean.iter().position(|&b| !is_json_ws(b)).unwrap_or(0);
@@ -1422,6 +1432,15 @@ mod tests {
 
     fn allow_packages(list: &[&str]) -> McpAllowlist {
         McpAllowlist { packages: list.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+    }
+
+    #[test]
+    fn jsonc_reads_as_a_value_and_errors_have_a_place() {
+        let v = read_jsonc(b"{\n  // the model\n  \"model\": \"opus\",\n}").unwrap();
+        assert_eq!(v["model"], "opus");
+        assert_eq!(read_jsonc(b"  ").unwrap(), serde_json::json!({}));
+        let e = read_jsonc(b"{\n  \"model\": ]\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 12));
     }
 
     // --- config_kind ---------------------------------------------------------------

@@ -52,34 +52,50 @@ pub struct ReviewedRule {
 /// Trailers with which commits say an assistant wrote or helped write them.
 const AI_TRAILERS: &[&str] = &["Co-authored-by", "Generated-by", "Assisted-by", "AI-assisted-by", "Made-with"];
 
-/// Names and addresses of AI coding assistants, as they sign commits (lowercase).
-const AI_NAMES: &[&str] = &[
-    "claude",
-    "anthropic.com",
-    "copilot",
-    "cursor",
-    "aider",
-    "codex",
-    "openai.com",
-    "chatgpt",
-    "gemini",
-    "jules",
-    "devin",
-    "windsurf",
-    "codeium",
-    "amazon q",
-    "codewhisperer",
-    "cline",
-    "roo code",
-    "tabnine",
-    "sourcegraph cody",
-    "[bot]",
+/// Names and addresses of AI coding assistants as they sign commits (lowercase), with
+/// the assistant each stands for (what an inventory counts commits by).
+const AI_NAMES: &[(&str, &str)] = &[
+    ("claude", "Claude"),
+    ("anthropic.com", "Claude"),
+    ("copilot", "GitHub Copilot"),
+    ("cursor", "Cursor"),
+    ("aider", "Aider"),
+    ("codex", "Codex"),
+    ("openai.com", "OpenAI"),
+    ("chatgpt", "ChatGPT"),
+    ("gemini", "Gemini"),
+    ("jules", "Jules"),
+    ("devin", "Devin"),
+    ("windsurf", "Windsurf"),
+    ("codeium", "Windsurf"),
+    ("amazon q", "Amazon Q"),
+    ("codewhisperer", "Amazon Q"),
+    ("cline", "Cline"),
+    ("roo code", "Roo Code"),
+    ("tabnine", "Tabnine"),
+    ("sourcegraph cody", "Cody"),
+    ("[bot]", "bot"),
 ];
+
+/// Whether a trailer key is one with which commits credit an assistant.
+pub fn is_ai_trailer(key: &str) -> bool {
+    AI_TRAILERS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// The assistant a trailer value names, if any. The name written first wins, so
+/// `aider (claude-sonnet) <noreply@aider.chat>` is Aider running a Claude model.
+pub fn assistant_named(value: &str) -> Option<&'static str> {
+    let v = value.to_ascii_lowercase();
+    AI_NAMES
+        .iter()
+        .filter_map(|(needle, name)| v.find(needle).map(|at| (at, usize::MAX - needle.len(), *name)))
+        .min()
+        .map(|(_, _, name)| name)
+}
 
 /// Whether a trailer value names an AI assistant.
 pub fn names_an_assistant(value: &str) -> bool {
-    let v = value.to_ascii_lowercase();
-    AI_NAMES.iter().any(|n| v.contains(n))
+    assistant_named(value).is_some()
 }
 
 /// The assistants a message credits, by their trailer values.
@@ -87,7 +103,7 @@ pub fn assistants(message: &Message) -> Vec<&str> {
     message
         .trailers
         .iter()
-        .filter(|t| AI_TRAILERS.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+        .filter(|t| is_ai_trailer(&t.key))
         .map(|t| t.value.as_str())
         .filter(|v| names_an_assistant(v))
         .collect()
@@ -216,5 +232,15 @@ mod tests {
         let mut c = change(&[(".github/workflows/ci.yml", Status::Modified)], "");
         c.message = None;
         assert_eq!(rule(When::Always).judge(&c), None);
+    }
+
+    #[test]
+    fn the_assistant_named_first_in_a_trailer_is_the_one() {
+        assert_eq!(assistant_named("Claude <noreply@anthropic.com>"), Some("Claude"));
+        assert_eq!(assistant_named("aider (anthropic/claude-sonnet) <noreply@aider.chat>"), Some("Aider"));
+        assert_eq!(assistant_named("copilot-swe-agent[bot] <x@users.noreply.github.com>"), Some("GitHub Copilot"));
+        assert_eq!(assistant_named("Ana <ana@example.com>"), None);
+        assert!(is_ai_trailer("generated-BY"));
+        assert!(!is_ai_trailer("Reviewed-by"));
     }
 }
