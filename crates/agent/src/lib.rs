@@ -29,7 +29,9 @@
 //! assert!(a.stdout().contains("\"permissionDecision\":\"deny\""));
 //! ```
 
+pub mod analyze;
 pub mod commands;
+pub mod controls;
 pub mod event;
 pub mod shell;
 
