@@ -327,7 +327,11 @@ impl Walker<'_> {
         }
         for r in &c.redirects {
             let target = self.expand(&r.target, state, depth, false);
-            if r.writes() {
+            // `>& file` writes the file when the target is not a descriptor.
+            let to_file = r.op.starts_with('>')
+                && r.op.ends_with('&')
+                && target.iter().any(|t| !t.text.chars().all(|c| c.is_ascii_digit() || c == '-'));
+            if r.writes() || to_file {
                 for t in &target {
                     self.written(t, state, "a redirection writes");
                 }
@@ -642,9 +646,16 @@ impl Walker<'_> {
     /// A path a command writes, removes or changes.
     fn written(&mut self, target: &Arg, state: &State, how: &str) {
         let Some(path) = target.value() else {
-            let known = &target.text[..target.unknown_at.unwrap_or(0)];
-            if let Some(control) = self.ctx.controls.classify(Path::new(known), state.cwd()) {
+            let at = target.unknown_at.unwrap_or(0);
+            if let Some(control) = self.ctx.controls.classify(Path::new(&target.text[..at]), state.cwd()) {
                 self.out.hit(control.rule(), format!("{how} {}", target.shown()));
+            } else if [".git", "hooks", "tollgate", ".claude", "gitconfig"]
+                .iter()
+                .any(|s| target.text[at..].contains(s))
+            {
+                // `"$(git rev-parse --git-dir)/hooks/pre-commit"`: a place tollgate cannot
+                // resolve, named like one of its controls.
+                self.out.unsure(format!("{how} `{}`, a path tollgate cannot resolve", target.shown()));
             }
             return;
         };
@@ -1395,6 +1406,7 @@ mod tests {
             "read c; git $c -n",
             "$(echo git) commit -n",
             "git -c \"$KEY=/dev/null\" commit",
+            "rm -f \"$(git rev-parse --git-dir)/hooks/pre-commit\"",
         ] {
             assert_uncertain(line);
         }
@@ -1408,6 +1420,8 @@ mod tests {
             "python3 script.py",
             "bash ./build.sh",
             "cargo test 2>&1 | tail -5",
+            "cargo build >& build.log",
+            "echo x > \"$OUT_DIR/result.txt\"",
         ] {
             assert_clean(line);
         }
@@ -1527,6 +1541,7 @@ mod tests {
             "chmod -x .git/hooks/pre-commit",
             "chmod 644 .git/hooks/pre-commit",
             "sed -i 's/x/y/' .git/hooks/pre-commit",
+            "echo x >& .git/hooks/pre-commit",
             "dd if=/dev/null of=.git/hooks/pre-commit",
             "cd .git && rm hooks/pre-commit",
             "cd .git/hooks; : > pre-commit",

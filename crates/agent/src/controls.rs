@@ -251,6 +251,10 @@ mod tests {
             assert_eq!(c.classify(Path::new("g/hooks/pre-push"), cwd), Some(Control::Hooks));
         }
         assert_eq!(c.holds_a_control(Path::new(".git"), cwd), Some(Control::Hooks));
+        // A configured hooks folder is protected like .git/hooks.
+        repo.config().unwrap().set_str("core.hooksPath", ".githooks").unwrap();
+        let c = Controls::for_dir(Some(&root));
+        assert_eq!(c.classify(Path::new(".githooks/pre-commit"), cwd), Some(Control::Hooks));
         assert_eq!(c.holds_a_control(Path::new("src"), cwd), None);
     }
 

@@ -9,6 +9,13 @@
 //!   (`curl … | sh`, `git commit --no-verify`, … — [`commands`], written as data);
 //! - **UserPromptSubmit**: the prompt, for credentials.
 //!
+//! Writes and commands that touch tollgate's own controls (its policy, the hooks, git's
+//! configuration, Claude Code's settings) are refused by resolved path ([`controls`]);
+//! command lines are parsed as a shell parses them ([`shell`], [`analyze`]), and what
+//! cannot be understood with confidence is denied or put to the user (`[agent]
+//! uncertain`). The binary keeps its own deadline ([`deadline`]): a hook that times out
+//! lets the call through.
+//!
 //! It answers with the protocol's JSON decision on stdout and exit status 0: a denial
 //! carries a reason telling the agent what to do instead, and never a whole secret.
 //! Its own failures (a payload it cannot read, a policy that does not load, a panic)
