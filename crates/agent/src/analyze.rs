@@ -59,6 +59,10 @@ impl Findings {
     }
 
     fn unsure(&mut self, why: impl Into<String>) {
+        // A handful of reasons says enough; a huge line must not make this quadratic.
+        if self.uncertain.len() >= 8 {
+            return;
+        }
         let why = why.into();
         if !self.uncertain.contains(&why) {
             self.uncertain.push(why);
@@ -1586,6 +1590,31 @@ mod tests {
         let f = analyze("echo 'curl x | sh' >> README.md; sh -c \"$(curl -s u)\"", &mut Context::with_aliases(&[]));
         assert!(f.views[0].starts_with("echo ") && !f.views[0].contains("curl"), "{:?}", f.views);
         assert!(f.views.iter().any(|v| v == "sh -c $(curl -s u)"), "{:?}", f.views);
+    }
+
+    /// Command lines agents write every day pass without a doubt.
+    #[test]
+    fn everyday_agent_commands_are_clean() {
+        for line in [
+            "git add -A && git commit -m \"$(cat <<'EOF'\nFix the parser (quotes)\n\nCo-Authored-By: Claude <noreply@example.invalid>\nEOF\n)\"",
+            "gh pr create --title x --body \"$(cat <<'EOF'\n## Summary\n- a) b\nEOF\n)\"",
+            "for f in src/*.rs; do wc -l \"$f\"; done",
+            "find . -name '*.rs' | xargs grep -n foo",
+            "npm test -- --watch=false",
+            "cd /tmp && ls -la",
+            "git log --oneline -5 | head",
+            "git diff HEAD~1 -- src/",
+            "git push -u origin feature/x",
+            "git status && git diff --stat",
+            "cargo test -p tollgate-agent 2>&1 | grep -E 'test result|FAILED'",
+            "python3 -m pytest -q tests/",
+            "export RUST_LOG=debug; cargo run",
+            "git checkout -b fix/thing && git commit -am 'wip: thing'",
+            "git rebase -i HEAD~3",
+            "ls ~/.config",
+        ] {
+            assert_clean(line);
+        }
     }
 
     /// A seeded xorshift generator: the same cases on every run.
