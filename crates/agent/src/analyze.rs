@@ -528,6 +528,47 @@ impl Walker<'_> {
                 Feed::Opaque
             }
             "source" | "." => Feed::Opaque,
+            // Commands that run a command line given as one string.
+            "watch" | "su" | "script" => {
+                // `watch` runs its words joined, through `sh -c`; `su`/`script` a `-c` string.
+                let joined;
+                let code_at = if name == "watch" {
+                    let words = skip_options(args, &["-n", "-d", "--interval"], &[]);
+                    let texts: Option<Vec<&str>> = words.iter().map(Arg::value).collect();
+                    joined = match texts {
+                        Some(t) => Arg::known(&t.join(" ")),
+                        None => Arg { text: String::new(), unknown_at: Some(0) },
+                    };
+                    (!words.is_empty()).then_some(&joined)
+                } else {
+                    args.iter().position(|a| a.text == "-c" || a.text == "--command").and_then(|i| args.get(i + 1))
+                };
+                self.code_string(name, code_at, state, depth);
+                Feed::Opaque
+            }
+            "flock" => {
+                let after = skip_options(args, &["-w", "-E", "--timeout"], &[]);
+                if after.get(1).is_some_and(|a| a.text == "-c") {
+                    self.code_string(name, after.get(2), state, depth);
+                } else {
+                    self.invoke(&[], after.get(1..).unwrap_or(&[]), state, Feed::Nothing, depth, extra_args);
+                }
+                Feed::Opaque
+            }
+            "find" => {
+                // `find … -exec CMD {} ;` runs CMD for each file found.
+                let mut i = 0;
+                while let Some(a) = args.get(i) {
+                    i += 1;
+                    if matches!(a.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+                        let end =
+                            args[i..].iter().position(|a| a.text == ";" || a.text == "+").map_or(args.len(), |e| i + e);
+                        self.invoke(&[], &args[i..end], state, Feed::Nothing, depth, extra_args);
+                        i = end + 1;
+                    }
+                }
+                Feed::Opaque
+            }
             "git" => {
                 let cwd = state.cwd().map(Path::to_path_buf);
                 self.git(args, cwd, state, depth, extra_args);
@@ -563,6 +604,15 @@ impl Walker<'_> {
                 self.file_writer(name, args, state);
                 Feed::Opaque
             }
+        }
+    }
+
+    /// A command line given to `name` as one string (`watch 'git …'`, `su -c '…'`).
+    fn code_string(&mut self, name: &str, code: Option<&Arg>, state: &State, depth: usize) {
+        match code.map(Arg::value) {
+            Some(Some(code)) => self.line(code, &mut state.clone(), depth + 1),
+            Some(None) => self.out.unsure(format!("`{name}` runs a command string tollgate cannot see")),
+            None => {}
         }
     }
 
@@ -845,7 +895,7 @@ impl Walker<'_> {
         }
         match subcommand {
             "commit" => self.git_no_verify(subcommand, rest, COMMIT_SHORT_VALUES, COMMIT_LONG_VALUES, true, extra_args),
-            "merge" | "pull" | "am" | "rebase" => {
+            "merge" | "pull" | "am" => {
                 self.git_no_verify(subcommand, rest, &['m', 'F', 's', 'X', 'S'], COMMIT_LONG_VALUES, false, extra_args)
             }
             "push" => self.git_no_verify(subcommand, rest, &['o'], PUSH_LONG_VALUES, false, extra_args),
@@ -857,6 +907,45 @@ impl Walker<'_> {
                 }
             }
             "fetch" => self.git_fetch(rest, cwd.as_deref()),
+            // Subcommands that run shell command lines of their own.
+            "submodule" if rest.first().is_some_and(|a| a.text == "foreach") => {
+                let code = skip_options(&rest[1..], &[], &[]);
+                let words: Option<Vec<&str>> = code.iter().map(Arg::value).collect();
+                match words {
+                    Some(words) => self.line(&words.join(" "), &mut state.clone(), depth + 1),
+                    None => self.out.unsure("`git submodule foreach` runs a command tollgate cannot see"),
+                }
+            }
+            "bisect" if rest.first().is_some_and(|a| a.text == "run") => {
+                self.invoke(&[], &rest[1..], state, Feed::Nothing, depth + 1, false);
+            }
+            "rebase" => {
+                let mut i = 0;
+                while let Some(a) = rest.get(i) {
+                    i += 1;
+                    let code = match a.text.as_str() {
+                        "-x" | "--exec" => rest.get(i),
+                        t if t.starts_with("--exec=") => {
+                            let value = Arg {
+                                text: t["--exec=".len()..].to_string(),
+                                unknown_at: a.unknown_at.map(|u| u.saturating_sub(7)),
+                            };
+                            self.code_string("git rebase --exec", Some(&value), state, depth);
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    self.code_string("git rebase --exec", code, state, depth);
+                }
+                self.git_no_verify(
+                    subcommand,
+                    rest,
+                    &['m', 'F', 's', 'X', 'S', 'x'],
+                    COMMIT_LONG_VALUES,
+                    false,
+                    extra_args,
+                );
+            }
             "rm" | "mv" => {
                 let inner = State { cwd: cwd.clone(), ..state.clone() };
                 for a in rest.iter().filter(|a| !a.text.starts_with('-')) {
@@ -1355,6 +1444,15 @@ mod tests {
             "{ git commit -n; }",
             "(cd sub && git commit -n)",
             "env -S 'git commit -n'",
+            "find . -name x -exec git commit -n {} ;",
+            "watch -n 5 'git commit -n'",
+            "watch git commit -n",
+            "su -c 'git commit -n' dev",
+            "flock /tmp/l git commit -n",
+            "git submodule foreach 'git commit -n'",
+            "git rebase --exec 'git commit --amend -n' HEAD~2",
+            "git rebase -x 'git commit --amend -n' HEAD~2",
+            "git bisect run git commit -n",
         ] {
             assert_hit(line, "git-commit-no-verify");
         }
