@@ -228,16 +228,22 @@ impl Walker<'_> {
     }
 
     fn script(&mut self, script: &Script, state: &mut State, depth: usize) {
+        self.script_fed(script, state, Feed::Nothing, depth);
+    }
+
+    /// A script whose first command reads `input` (a subshell at the end of a pipe).
+    fn script_fed(&mut self, script: &Script, state: &mut State, input: Feed, depth: usize) {
         if script.too_deep {
             self.out.unsure("substitutions nest too deep to follow");
         }
+        let mut input = Some(input);
         for pipeline in &script.pipelines {
-            let mut feed = Feed::Nothing;
+            let mut feed = input.take().unwrap_or(Feed::Nothing);
             for stage in &pipeline.stages {
                 feed = match stage {
                     Stage::Subshell(inner) => {
                         let mut inner_state = state.clone();
-                        self.script(inner, &mut inner_state, depth);
+                        self.script_fed(inner, &mut inner_state, feed, depth);
                         Feed::Opaque
                     }
                     Stage::Command(c) => self.command(c, state, feed, depth),
@@ -1472,6 +1478,11 @@ mod tests {
             "bash <<EOF\ngit commit -n\nEOF",
             "sh <<< 'git commit -n'",
             "bash -c \"sh -c 'git commit -n'\"",
+            "cat <<EOF | sh\ngit commit -n\nEOF",
+            "f() { git commit -n; }; f",
+            "case $x in a) git commit -n;; esac",
+            "! git commit -n",
+            "tee >(sh) <<< 'x' ; echo 'git commit -n' | (sh)",
         ] {
             let f = analyze(line, &mut Context::with_aliases(&[]));
             assert!(!f.hits.is_empty(), "{line}: {f:?}");
