@@ -987,7 +987,6 @@ impl Walker<'_> {
         extra_args: bool,
     ) {
         let rule = if subcommand == "push" { "git-push-no-verify" } else { "git-commit-no-verify" };
-        let mut skipping = false;
         let mut found: Option<String> = None;
         let mut i = 0;
         while let Some(a) = args.get(i) {
@@ -1030,7 +1029,6 @@ impl Walker<'_> {
                     }
                 }
             }
-            let _ = &mut skipping;
         }
         if let Some(flag) = found {
             self.out.hit(rule, format!("git {subcommand} {flag}"));

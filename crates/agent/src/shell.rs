@@ -80,10 +80,6 @@ pub enum Part {
 }
 
 impl Word {
-    fn text(text: &str) -> Word {
-        Word { parts: vec![Part::Text { text: text.to_string(), quoted: false }] }
-    }
-
     /// The word's literal value, when it has no parameter or substitution.
     pub fn literal(&self) -> Option<String> {
         let mut out = String::new();
@@ -169,13 +165,6 @@ impl Parser<'_> {
         let mut started = false;
         loop {
             let token = self.token(close);
-            let finish_stage = |script: &mut Script, pipeline: &mut Pipeline, command: &mut Command| {
-                if command.words.is_empty() && command.assignments.is_empty() && command.redirects.is_empty() {
-                    return;
-                }
-                pipeline.stages.push(Stage::Command(std::mem::take(command)));
-                let _ = script;
-            };
             match token {
                 Token::Word(w) => {
                     if !started && command.words.is_empty() {
@@ -206,11 +195,11 @@ impl Parser<'_> {
                     }
                 }
                 Token::Pipe => {
-                    finish_stage(&mut script, &mut pipeline, &mut command);
+                    finish_stage(&mut pipeline, &mut command);
                     started = false;
                 }
                 Token::Separator => {
-                    finish_stage(&mut script, &mut pipeline, &mut command);
+                    finish_stage(&mut pipeline, &mut command);
                     if !pipeline.stages.is_empty() {
                         script.pipelines.push(std::mem::take(&mut pipeline));
                     }
@@ -220,7 +209,7 @@ impl Parser<'_> {
                     }
                 }
                 Token::Open => {
-                    finish_stage(&mut script, &mut pipeline, &mut command);
+                    finish_stage(&mut pipeline, &mut command);
                     started = false;
                     if self.depth >= MAX_DEPTH {
                         self.too_deep = true;
@@ -233,7 +222,7 @@ impl Parser<'_> {
                     pipeline.stages.push(Stage::Subshell(inner));
                 }
                 Token::Close | Token::End => {
-                    finish_stage(&mut script, &mut pipeline, &mut command);
+                    finish_stage(&mut pipeline, &mut command);
                     if !pipeline.stages.is_empty() {
                         script.pipelines.push(pipeline);
                     }
@@ -692,6 +681,17 @@ impl Parser<'_> {
     }
 }
 
+/// Ends the simple command being read, if it has anything in it.
+fn finish_stage(pipeline: &mut Pipeline, command: &mut Command) {
+    let empty = command.words.is_empty()
+        && command.assignments.is_empty()
+        && command.redirects.is_empty()
+        && command.stdin_texts.is_empty();
+    if !empty {
+        pipeline.stages.push(Stage::Command(std::mem::take(command)));
+    }
+}
+
 /// `NAME=value` (or `NAME+=value`) with an unquoted name: an assignment word.
 fn assignment(word: &Word) -> Option<(String, Word)> {
     let Some(Part::Text { text, quoted: false }) = word.parts.first() else { return None };
@@ -718,11 +718,6 @@ pub fn quote(word: &str) -> String {
         return word.to_string();
     }
     format!("'{}'", word.replace('\'', "'\\''"))
-}
-
-/// The text a word stands for in a rebuilt line; used by [`Word::text`]'s callers.
-pub fn literal_word(text: &str) -> Word {
-    Word::text(text)
 }
 
 #[cfg(test)]
