@@ -225,6 +225,10 @@ impl tollgate_agent::ScannerSource for AgentScanners<'_> {
         }
         Ok(tollgate_policy::PolicyConfig::from_policy(&policy)?.disabled.into_iter().collect())
     }
+
+    fn uncertain(&self, repo: Option<&Repository>) -> Result<tollgate_agent::Uncertain, BoxError> {
+        Ok(tollgate_runner::load_policy(REGISTRY, repo, self.common.config.as_deref())?.agent_uncertain)
+    }
 }
 
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the
@@ -236,15 +240,30 @@ pub fn agent_hook(common: &CommonArgs) -> u8 {
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok());
     let scanners = AgentScanners { common };
-    let answer = match std::io::stdin().read_to_end(&mut input) {
+    // Claude Code lets the call through if the hook outlives its timeout: past its own
+    // deadline, the hook denies and exits, whatever is still being judged.
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let deadline = tollgate_agent::deadline::deadline(fallback_dir.as_deref(), home.as_deref());
+    let read = std::io::stdin().read_to_end(&mut input);
+    let event = tollgate_agent::event::event_name(&input);
+    let watchdog = tollgate_agent::deadline::Watchdog::start(deadline, move |d| {
+        let late = Answer { decision: Decision::Deny(tollgate_agent::deadline::expired_reason(d)), event };
+        print_answer(&late);
+        std::process::exit(i32::from(EXIT_CLEAN));
+    });
+    let answer = match read {
         Ok(_) => tollgate_agent::answer(&input, &scanners, fallback_dir.as_deref().map(Path::new)),
         Err(e) => Answer {
             decision: Decision::Deny(format!("tollgate could not read the hook payload, so it denies: {e}")),
             event: None,
         },
     };
+    watchdog.deliver(|| print_answer(&answer));
+    EXIT_CLEAN
+}
+
+fn print_answer(answer: &Answer) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(answer.stdout().as_bytes());
     let _ = stdout.flush();
-    EXIT_CLEAN
 }

@@ -270,3 +270,247 @@ fn an_agent_adding_a_vulnerable_dependency_is_denied_and_old_ones_are_not_judged
     let reason = denied(&hook(&repo, &write));
     assert!(reason.contains("TEST-2026-0042") || reason.contains("vulnerable-dependency"), "{reason}");
 }
+
+/// The agent hook run with extra environment variables.
+fn hook_with_env(repo: &Repo, payload: &str, env: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut c = Command::new(bin("tollgate"));
+    c.current_dir(repo.path())
+        .arg("agent-hook")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("TOLLGATE_POLICY")
+        .env_remove("GIT_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().expect("spawn tollgate");
+    child.stdin.take().expect("stdin").write_all(payload.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "the agent hook must always exit 0:\n{}", text(&out.stderr));
+    out
+}
+
+fn bash(repo: &Repo, command: &str) -> Output {
+    hook(repo, &pre_tool_use(repo, "Bash", json!({"command": command})))
+}
+
+#[test]
+fn writes_to_tollgates_own_controls_are_denied_by_resolved_path() {
+    let repo = Repo::new();
+    repo.write("src/app.py", "x = 1\n");
+    for path in [
+        repo.path().join(".tollgate.toml"),
+        repo.path().join("src/../.git/hooks/pre-commit"),
+        repo.path().join("src//..//.git/./config"),
+        repo.path().join(".git/config.worktree"),
+        repo.path().join(".git/tollgate/audit.jsonl"),
+        repo.path().join(".claude/settings.json"),
+        repo.path().join(".claude/settings.local.json"),
+        repo.path().join(".tollgate-baseline.json"),
+    ] {
+        let out = hook(&repo, &pre_tool_use(&repo, "Write", json!({"file_path": path, "content": "x\n"})));
+        let reason = denied(&out);
+        assert!(reason.contains("Leave it alone"), "{}: {reason}", path.display());
+    }
+    // A relative path from the payload's cwd, and an Edit.
+    let out = hook(
+        &repo,
+        &pre_tool_use(&repo, "Edit", json!({"file_path": "src/../.git/config", "old_string": "a", "new_string": "b"})),
+    );
+    assert!(denied(&out).contains(".git/config"));
+    // Ordinary files next to them are fine.
+    allowed(&hook(
+        &repo,
+        &pre_tool_use(&repo, "Write", json!({"file_path": repo.path().join("src/config"), "content": "x\n"})),
+    ));
+}
+
+#[test]
+fn a_worktree_cannot_write_the_main_repositorys_hooks() {
+    let repo = Repo::new();
+    repo.write("a.txt", "a\n");
+    repo.commit_all("init");
+    let wt = tempfile::tempdir().unwrap();
+    let wt_path = wt.path().join("wt");
+    repo.git(&["worktree", "add", "-q", wt_path.to_str().unwrap()]);
+    let payload = json!({
+        "hook_event_name": "PreToolUse", "cwd": wt_path, "tool_name": "Write",
+        "tool_input": {"file_path": repo.path().join(".git/hooks/pre-commit"), "content": "exit 0\n"}
+    })
+    .to_string();
+    assert!(denied(&hook(&repo, &payload)).contains("git hooks"));
+    // The worktree's own config.worktree, reached through its `.git` file.
+    let gitdir = repo.path().join(".git/worktrees/wt/config.worktree");
+    let payload = json!({
+        "hook_event_name": "PreToolUse", "cwd": wt_path, "tool_name": "Write",
+        "tool_input": {"file_path": gitdir, "content": "[core]\n"}
+    })
+    .to_string();
+    assert!(denied(&hook(&repo, &payload)).contains("Leave it alone"));
+    let payload = json!({
+        "hook_event_name": "PreToolUse", "cwd": wt_path, "tool_name": "Bash",
+        "tool_input": {"command": "rm -f \"$(git rev-parse --git-common-dir)/hooks/pre-commit\"; echo > ../wt/.tollgate.toml"}
+    })
+    .to_string();
+    assert!(denied(&hook(&repo, &payload)).contains("[tollgate-control-changed]"));
+}
+
+#[test]
+fn commands_that_change_tollgates_controls_are_denied() {
+    let repo = Repo::new();
+    for (cmd, id) in [
+        ("echo '[settings]' > .tollgate.toml", "tollgate-control-changed"),
+        ("cd src/.. && printf x >> .git/config", "tollgate-control-changed"),
+        ("echo x >> ~/.gitconfig", "tollgate-control-changed"),
+        ("cp /dev/null .claude/settings.json", "tollgate-control-changed"),
+        ("git config alias.ci 'commit -n'", "tollgate-control-changed"),
+        ("git config --global tollgate.enabled false", "tollgate-control-changed"),
+        (
+            "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x",
+            "tollgate-control-changed",
+        ),
+        ("GIT_CONFIG_PARAMETERS=\"'core.hookspath'='/dev/null'\" git commit -m x", "tollgate-control-changed"),
+        ("git --config-env=core.hooksPath=EMPTY commit -m x", "tollgate-control-changed"),
+        ("TOLLGATE_POLICY=/dev/null git commit -m x", "tollgate-control-changed"),
+        ("PRE_COMMIT_ALLOW_NO_CONFIG=1 git commit -m x", "hook-skip-variable"),
+        ("HUSKY=0 git commit -m x", "hook-skip-variable"),
+        ("git -c core.hooksPath=/dev/null commit -m x", "git-hooks-path-override"),
+        ("git config set core.hooksPath /tmp/none", "git-hooks-path-override"),
+        ("cd .git && rm hooks/pre-commit", "git-hooks-tampered"),
+        ("ln -sf /bin/true src/../.git/hooks/pre-push", "git-hooks-tampered"),
+        ("git commit-tree -p HEAD -m x 4b825dc642cb6eb9a060e54bf8d69288fbee4904", "git-ref-plumbing"),
+        ("git update-ref refs/heads/main HEAD~1", "git-ref-plumbing"),
+        ("git fetch . HEAD:refs/remotes/origin/main", "git-ref-plumbing"),
+    ] {
+        let reason = denied(&bash(&repo, cmd));
+        assert!(reason.contains(&format!("[{id}]")), "{cmd}: {reason}");
+    }
+    for cmd in [
+        "cat .tollgate.toml",
+        "git config --get core.hooksPath",
+        "git config user.name 'A. Person'",
+        "git fetch origin",
+    ] {
+        allowed(&bash(&repo, cmd));
+    }
+}
+
+#[test]
+fn command_lines_are_parsed_as_a_shell_parses_them() {
+    let repo = Repo::new();
+    for (cmd, id) in [
+        ("git commit '--no-verify' -m x", "git-commit-no-verify"),
+        ("git commit --no-ver\\ify -m x", "git-commit-no-verify"),
+        ("git commit --no-\\\nverify -m x", "git-commit-no-verify"),
+        ("c=commit; git $c -n -m x", "git-commit-no-verify"),
+        ("git commit --no-v -m x", "git-commit-no-verify"),
+        ("git -C . -c color.ui=never commit -anm x", "git-commit-no-verify"),
+        ("/usr/bin/git commit -n -m x", "git-commit-no-verify"),
+        ("env GIT_TRACE=0 sudo -u dev nohup git push --no-verify", "git-push-no-verify"),
+        ("sh -c \"git push '--no-verify'\"", "git-push-no-verify"),
+        ("eval 'git push --no-verify'", "git-push-no-verify"),
+        ("echo 'git push --no-verify' | bash", "git-push-no-verify"),
+        ("bash <<EOF\ngit push --no-verify\nEOF", "git-push-no-verify"),
+        ("x=$(git commit -n -m x)", "git-commit-no-verify"),
+        ("echo . | xargs git commit -n -m x", "git-commit-no-verify"),
+    ] {
+        let reason = denied(&bash(&repo, cmd));
+        assert!(reason.contains(&format!("[{id}]")), "{cmd}: {reason}");
+    }
+    for cmd in [
+        "git commit -m \"$MSG\"",
+        "cat > notes.md <<'EOF'\ngit push --no-verify\nEOF",
+        "git commit -m 'why we never use --no-verify'",
+        "git commit -mn",
+    ] {
+        allowed(&bash(&repo, cmd));
+    }
+}
+
+#[test]
+fn git_aliases_from_the_repository_are_expanded() {
+    let repo = Repo::new();
+    repo.git(&["config", "alias.pushy", "push --no-verify"]);
+    repo.git(&["config", "alias.ci", "!git commit -n"]);
+    repo.git(&["config", "alias.st", "status --short"]);
+    let reason = denied(&bash(&repo, "git pushy origin main"));
+    assert!(reason.contains("[git-push-no-verify]"), "{reason}");
+    let reason = denied(&bash(&repo, "git ci -m x"));
+    assert!(reason.contains("[git-commit-no-verify]"), "{reason}");
+    allowed(&bash(&repo, "git st"));
+}
+
+#[test]
+fn what_tollgate_cannot_understand_is_denied_or_asked_as_the_policy_says() {
+    let repo = Repo::new();
+    let uncertain = [
+        "git $SUBCOMMAND -n",
+        "$GIT_BINARY commit -n",
+        "echo Z2l0IHB1c2ggLS1uby12ZXJpZnk= | base64 -d | sh",
+        "python3 -c 'import os; os.system(\"git push --no-verify\")'",
+        "echo --no-verify | xargs git push",
+    ];
+    for cmd in uncertain {
+        let reason = denied(&bash(&repo, cmd));
+        assert!(reason.contains("cannot be judged with confidence"), "{cmd}: {reason}");
+    }
+    repo.write(".tollgate.toml", "[agent]\nuncertain = \"ask\"\n");
+    for cmd in uncertain {
+        let v = json(&bash(&repo, cmd));
+        assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "ask", "{cmd}: {v}");
+    }
+    // A clear bypass is still denied.
+    assert!(denied(&bash(&repo, "git push --no-verify")).contains("[git-push-no-verify]"));
+    // A bad value is an error at its line and column.
+    repo.write(".tollgate.toml", "[agent]\nuncertain = \"maybe\"\n");
+    let reason = denied(&bash(&repo, "git status"));
+    assert!(reason.contains(".tollgate.toml:2:13"), "{reason}");
+}
+
+#[test]
+fn a_marker_in_the_same_write_does_not_silence_a_credential() {
+    let repo = Repo::new();
+    let file = repo.path().join("settings.py");
+    let content = format!("AWS_ACCESS_KEY_ID = \"{}\"  # tollgate:allow\n", aws_key());
+    let out = hook(&repo, &pre_tool_use(&repo, "Write", json!({"file_path": file, "content": content})));
+    let reason = denied(&out);
+    assert!(reason.contains("aws-access-key-id"), "{reason}");
+    assert!(!reason.contains("tollgate:allow"), "the reason tells the agent to add a marker: {reason}");
+    assert_no_secret(&out, &aws_key());
+    // An Edit adding the marker next to an existing key: the key line is not new, the marker is.
+    repo.write("keys.py", format!("KEY = \"{}\"\n", aws_key()));
+    let edit = json!({"file_path": repo.path().join("keys.py"), "old_string": "KEY = ",
+                      "new_string": "# tollgate:allow\nKEY = "});
+    // The key line itself is untouched and was already there: nothing new to judge.
+    allowed(&hook(&repo, &pre_tool_use(&repo, "Edit", edit)));
+    // A marker the file already has (the line before) still counts for a value the agent fills in.
+    repo.write("fixture.py", "# tollgate:allow\nKEY = \"PLACEHOLDER\"\n");
+    let edit =
+        json!({"file_path": repo.path().join("fixture.py"), "old_string": "PLACEHOLDER", "new_string": aws_key()});
+    allowed(&hook(&repo, &pre_tool_use(&repo, "Edit", edit)));
+    // The same marker arriving with the key is ignored.
+    repo.write("fresh.py", "KEY = \"PLACEHOLDER\"\n");
+    let edit = json!({"file_path": repo.path().join("fresh.py"), "old_string": "KEY = \"PLACEHOLDER\"",
+                      "new_string": format!("# tollgate:allow\nKEY = \"{}\"", aws_key())});
+    assert!(denied(&hook(&repo, &pre_tool_use(&repo, "Edit", edit))).contains("fresh.py"));
+}
+
+#[test]
+fn a_write_that_takes_too_long_to_judge_is_denied_not_let_through() {
+    let repo = Repo::new();
+    // About 3 MB of dense, key-like text; the deadline is far shorter than judging it.
+    let line = format!("token_{} = \"{}\"\n", "x".repeat(20), "aB3dE5gH7jK9mN1pQ3sT5vX7zA9cD1fH3jK5".repeat(2));
+    let content = line.repeat(3 * 1024 * 1024 / line.len());
+    let payload = pre_tool_use(&repo, "Write", json!({"file_path": repo.path().join("big.py"), "content": content}));
+    let out = hook_with_env(&repo, &payload, &[("TOLLGATE_AGENT_DEADLINE_MS", "1")]);
+    let reason = denied(&out);
+    assert!(reason.contains("could not finish judging"), "{reason}");
+    // The same hook with its own deadline judges a small write as usual.
+    let small = pre_tool_use(&repo, "Write", json!({"file_path": repo.path().join("small.py"), "content": "x = 1\n"}));
+    allowed(&hook(&repo, &small));
+}

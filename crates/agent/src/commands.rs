@@ -2,12 +2,16 @@
 //! of the policy check's packs: `tollgate policy show` lists them, `policy test` runs
 //! their examples, `[policy] disable` switches one off), embedded
 //! at build time): piping a download into a shell, skipping or switching off the hooks.
+//!
+//! A rule is either a regex over the command lines as parsed (see
+//! [`crate::analyze::render`]), or one of the rules [`crate::analyze`] judges in code
+//! (it has no regex then): options, aliases and paths need a parse, not a pattern.
 
 use regex::Regex;
 use serde::Deserialize;
 use tollgate_config::ConfigError;
 
-use crate::shell;
+use crate::analyze::{self, Context, Findings};
 
 pub const BUILTIN_FILE: &str = "policies/policy/agent-commands.toml";
 pub const BUILTIN: &str = include_str!("../../../policies/policy/agent-commands.toml");
@@ -27,7 +31,9 @@ pub struct PatternDef {
     pub description: String,
     /// What to do instead, addressed to the agent.
     pub advice: String,
-    pub regex: String,
+    /// None: a rule judged in code ([`analyze::CODE_RULES`]).
+    #[serde(default)]
+    pub regex: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
 }
@@ -35,7 +41,16 @@ pub struct PatternDef {
 /// The compiled patterns.
 #[derive(Debug)]
 pub struct CommandPatterns {
-    patterns: Vec<(PatternDef, Regex)>,
+    patterns: Vec<(PatternDef, Option<Regex>)>,
+}
+
+/// What the patterns make of one command line.
+#[derive(Debug)]
+pub struct Judgement<'a> {
+    /// The rules it breaks, in file order, each with what broke it.
+    pub matched: Vec<(&'a PatternDef, String)>,
+    /// Why part of it could not be judged (the policy's `[agent] uncertain` decides).
+    pub uncertain: Vec<String>,
 }
 
 impl CommandPatterns {
@@ -57,19 +72,47 @@ impl CommandPatterns {
             if def.examples.is_empty() || def.negative_examples.is_empty() {
                 return Err(at(format!("pattern `{}` needs examples and negative_examples", def.id)));
             }
-            if patterns.iter().any(|(p, _): &(PatternDef, Regex)| p.id == def.id) {
+            if patterns.iter().any(|(p, _): &(PatternDef, Option<Regex>)| p.id == def.id) {
                 return Err(at(format!("duplicate pattern id `{}`", def.id)));
             }
-            let regex = Regex::new(&def.regex).map_err(|e| at(format!("pattern `{}`: {e}", def.id)))?;
+            let regex = match &def.regex {
+                Some(r) => Some(Regex::new(r).map_err(|e| at(format!("pattern `{}`: {e}", def.id)))?),
+                None if analyze::CODE_RULES.contains(&def.id.as_str()) => None,
+                None => {
+                    return Err(at(format!(
+                        "pattern `{}` needs a regex (the rules judged in code are {})",
+                        def.id,
+                        analyze::CODE_RULES.join(", ")
+                    )))
+                }
+            };
             patterns.push((def, regex));
         }
         Ok(CommandPatterns { patterns })
     }
 
-    /// The patterns a command line matches, in file order.
+    /// The patterns a command line matches, in file order, judged with no working
+    /// directory or aliases (as the rules' examples are).
     pub fn matches(&self, command: &str) -> Vec<&PatternDef> {
-        let views = shell::views(command);
-        self.patterns.iter().filter(|(_, re)| views.iter().any(|v| re.is_match(v))).map(|(def, _)| def).collect()
+        self.judge(command, &mut Context::with_aliases(&[])).matched.into_iter().map(|(p, _)| p).collect()
+    }
+
+    /// Judges a command line run in `ctx`.
+    pub fn judge(&self, command: &str, ctx: &mut Context) -> Judgement<'_> {
+        let Findings { hits, uncertain, views } = analyze::analyze(command, ctx);
+        let mut matched = Vec::new();
+        for (def, regex) in &self.patterns {
+            let by_code = hits.iter().find(|(id, _)| *id == def.id).map(|(_, d)| d.clone());
+            let by_regex = || {
+                let re = regex.as_ref()?;
+                views.iter().find(|v| re.is_match(v)).map(|v| v.trim().chars().take(120).collect())
+            };
+            let detail = by_code.or_else(by_regex);
+            if let Some(detail) = detail {
+                matched.push((def, detail));
+            }
+        }
+        Judgement { matched, uncertain }
     }
 
     /// The patterns but those whose ids are listed (switched off by the policy).

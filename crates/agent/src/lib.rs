@@ -9,6 +9,13 @@
 //!   (`curl … | sh`, `git commit --no-verify`, … — [`commands`], written as data);
 //! - **UserPromptSubmit**: the prompt, for credentials.
 //!
+//! Writes and commands that touch tollgate's own controls (its policy, the hooks, git's
+//! configuration, Claude Code's settings) are refused by resolved path ([`controls`]);
+//! command lines are parsed as a shell parses them ([`shell`], [`analyze`]), and what
+//! cannot be understood with confidence is denied or put to the user (`[agent]
+//! uncertain`). The binary keeps its own deadline ([`deadline`]): a hook that times out
+//! lets the call through.
+//!
 //! It answers with the protocol's JSON decision on stdout and exit status 0: a denial
 //! carries a reason telling the agent what to do instead, and never a whole secret.
 //! Its own failures (a payload it cannot read, a policy that does not load, a panic)
@@ -29,7 +36,10 @@
 //! assert!(a.stdout().contains("\"permissionDecision\":\"deny\""));
 //! ```
 
+pub mod analyze;
 pub mod commands;
+pub mod controls;
+pub mod deadline;
 pub mod event;
 pub mod shell;
 
@@ -42,6 +52,7 @@ use tollgate_core::{ChangedFile, Finding, Outcome, Scanner, Status};
 
 pub use commands::CommandPatterns;
 pub use event::{Event, ToolCall};
+pub use tollgate_config::Uncertain;
 
 /// The error type a [`ScannerSource`] returns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -54,6 +65,11 @@ pub trait ScannerSource {
     /// Command pattern ids the policy switches off (`[policy] disable`).
     fn disabled_commands(&self, _repo: Option<&Repository>) -> Result<Vec<String>, BoxError> {
         Ok(Vec::new())
+    }
+
+    /// `[agent] uncertain`: the answer to a command tollgate cannot judge.
+    fn uncertain(&self, _repo: Option<&Repository>) -> Result<Uncertain, BoxError> {
+        Ok(Uncertain::Deny)
     }
 }
 
@@ -85,6 +101,8 @@ pub enum AgentError {
 pub enum Decision {
     Allow,
     Deny(String),
+    /// Let the user decide (PreToolUse only), with the reason shown to them.
+    Ask(String),
 }
 
 /// The hook's answer to one event.
@@ -99,10 +117,14 @@ impl Answer {
     /// What to print on stdout (the exit status is always 0): nothing to allow; to deny,
     /// the event's JSON decision, or both shapes when the event is unknown.
     pub fn stdout(&self) -> String {
-        let Decision::Deny(reason) = &self.decision else { return String::new() };
+        let (reason, verdict) = match &self.decision {
+            Decision::Allow => return String::new(),
+            Decision::Deny(reason) => (reason, "deny"),
+            Decision::Ask(reason) => (reason, "ask"),
+        };
         let pre_tool_use = json!({
             "hookEventName": "PreToolUse",
-            "permissionDecision": "deny",
+            "permissionDecision": verdict,
             "permissionDecisionReason": reason,
         });
         let value = match self.event.as_deref() {
@@ -180,11 +202,8 @@ fn judge_file(
         _ => path.to_path_buf(),
     };
     let (repo, shown) = locate(&absolute);
-    if shown == ".git/config" || shown.starts_with(".git/hooks/") {
-        return Ok(Decision::Deny(format!(
-            "tollgate: this {tool} writes {shown}, which controls the git hooks that keep credentials out of \
-             commits. Leave it alone; if a hook gets in the way, report what it says to the user."
-        )));
+    if let Some(reason) = protected_write(tool, &absolute, &shown, repo.as_ref(), base) {
+        return Ok(Decision::Deny(reason));
     }
     if texts.is_empty() {
         return Ok(Decision::Allow);
@@ -198,8 +217,13 @@ fn judge_file(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(_) => return None,
         };
-        c.apply(current.as_deref()).map(|new| (current, new))
+        c.apply(current.as_deref()).map(|new| {
+            let new = disarm_new_markers(current.as_deref(), &new);
+            (current, new)
+        })
     });
+    let texts: Vec<String> = texts.iter().map(|t| disarm_new_markers(None, t)).collect();
+    let texts = texts.as_slice();
     let (findings, where_) = match as_it_will_be {
         Some((current, new)) => (scan_file(scanners, repo.as_ref(), &shown, current, new)?, "line"),
         None => {
@@ -212,7 +236,9 @@ fn judge_file(
     let rule = &findings[0].rule;
     if findings.iter().any(|f| f.redacted().is_none()) {
         // Not (only) a credential: say what the policy refuses and how to fix it.
-        let helps: Vec<&str> = findings.iter().filter_map(|f| f.help.as_deref()).take(2).collect();
+        // A help that suggests an inline marker is not for an agent: it would add one.
+        let helps: Vec<&str> =
+            findings.iter().filter_map(|f| f.help.as_deref()).filter(|h| !h.contains(INLINE_MARKER)).take(2).collect();
         return Ok(Decision::Deny(format!(
             "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
             list(&findings, where_),
@@ -223,8 +249,8 @@ fn judge_file(
         "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
          make the code read the value at run time from an environment variable (os.environ[\"NAME\"], \
          process.env.NAME, std::env::var(\"NAME\"), ...) or the project's secret store, and write only the \
-         variable's name. If the user confirms the value is not a real credential (a published example, a test \
-         fixture), mark that line with a `tollgate:allow={rule}` comment.",
+         variable's name. If you believe the value is not a real credential (a published example, a test \
+         fixture), stop and ask the user: only they can make an exception for [{rule}], in the repository's policy.",
         list(&findings, where_)
     )))
 }
@@ -232,7 +258,7 @@ fn judge_file(
 fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource) -> Result<Decision, AgentError> {
     let mut reasons = Vec::new();
     let repo = dir.and_then(|d| Repository::discover(d).ok());
-    let findings = scan(scanners, repo.as_ref(), "(command line)", &[command.to_string()])?;
+    let findings = scan(scanners, repo.as_ref(), "(command line)", &[disarm_new_markers(None, command)])?;
     if !findings.is_empty() {
         reasons.push(format!(
             "tollgate: this command line holds a credential ({}). Do not type credentials into commands (they \
@@ -243,10 +269,75 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
     }
     let disabled = scanners.disabled_commands(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
     let patterns = CommandPatterns::builtin()?.without(&disabled);
-    for p in patterns.matches(command) {
-        reasons.push(format!("tollgate: this command {} [{}]. {}", p.description, p.id, p.advice));
+    let judgement = patterns.judge(command, &mut analyze::Context::new(dir));
+    // What broke a rule is quoted from the command, unless the command holds a
+    // credential (a reason never shows one).
+    let quote = |detail: &str| if findings.is_empty() { format!(" (`{detail}`)") } else { String::new() };
+    for (p, detail) in &judgement.matched {
+        reasons.push(format!("tollgate: this command {} [{}]{}. {}", p.description, p.id, quote(detail), p.advice));
+    }
+    if !judgement.uncertain.is_empty() {
+        let why = if findings.is_empty() { judgement.uncertain.join("; ") } else { "see above".to_string() };
+        let verdict = scanners.uncertain(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
+        if reasons.is_empty() && verdict == Uncertain::Ask {
+            return Ok(Decision::Ask(format!(
+                "tollgate cannot judge this command with confidence: {why}. Allow it only if you have read it and \
+                 it does not skip or switch off the repository's checks."
+            )));
+        }
+        reasons.push(format!(
+            "tollgate: this command cannot be judged with confidence, so it is refused: {why}. Write the command \
+             out plainly (literal git subcommands and options, no variables set outside this command line, no \
+             encoded or generated code run by a shell); if it is needed as it is, ask the user to run it."
+        ));
     }
     Ok(if reasons.is_empty() { Decision::Allow } else { Decision::Deny(reasons.join(" ")) })
+}
+
+/// The denial for a write to a file that controls tollgate, if `absolute` is one: by
+/// resolved path, for the file's repository and the working directory's.
+fn protected_write(
+    tool: &str,
+    absolute: &Path,
+    shown: &str,
+    repo: Option<&Repository>,
+    base: Option<&Path>,
+) -> Option<String> {
+    let mut controls = controls::Controls::for_dir(base);
+    if let Some(repo) = repo {
+        controls.add_repository(repo);
+    }
+    let what = match controls.classify(absolute, None)? {
+        controls::Control::Hooks => "the git hooks that keep credentials out of commits",
+        controls::Control::Configuration => "how tollgate and git check this repository",
+    };
+    Some(format!(
+        "tollgate: this {tool} writes {shown}, which controls {what}. Leave it alone; if a check gets in the way, \
+         stop and report what it says to the user: only they decide whether to change it."
+    ))
+}
+
+/// The inline marker, disarmed to text of the same length.
+const DISARMED_MARKER: &str = "tollgate:ALLOW";
+const INLINE_MARKER: &str = tollgate_core::suppress::INLINE_MARKER;
+
+/// `new` with the inline markers on lines the agent adds disarmed: an agent must not
+/// silence a finding in the same write that brings it. Lines the file already had
+/// (in `current`) keep theirs.
+fn disarm_new_markers(current: Option<&str>, new: &str) -> String {
+    if !new.contains(INLINE_MARKER) {
+        return new.to_string();
+    }
+    let old: std::collections::HashSet<&str> = current.map(|c| c.lines().collect()).unwrap_or_default();
+    new.split_inclusive('\n')
+        .map(|line| {
+            if old.contains(line.trim_end_matches(['\n', '\r'])) {
+                line.to_string()
+            } else {
+                line.replace(INLINE_MARKER, DISARMED_MARKER)
+            }
+        })
+        .collect()
 }
 
 /// The blocking findings a file's new content adds to its current content.
@@ -377,7 +468,7 @@ mod tests {
     fn reason(a: &Answer) -> &str {
         match &a.decision {
             Decision::Deny(r) => r,
-            Decision::Allow => panic!("allowed"),
+            other => panic!("not denied: {other:?}"),
         }
     }
 
@@ -473,6 +564,160 @@ mod tests {
             None,
         );
         assert!(reason(&a).contains(".git/hooks/pre-commit"), "{a:?}");
+    }
+
+    #[test]
+    fn a_marker_the_same_write_adds_does_not_silence_a_finding() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("app.py");
+        let write = |content: &str| {
+            answer(
+                &payload(json!({"hook_event_name": "PreToolUse", "tool_name": "Write",
+                    "tool_input": {"file_path": file, "content": content}})),
+                &toy,
+                None,
+            )
+        };
+        let a = write("key = 'SECRET-abcdefgh'  # tollgate:allow=toy-secret\n");
+        let r = reason(&a);
+        assert!(!r.contains("tollgate:allow"), "the reason suggests a marker: {r}");
+        // A marker the file already has on that line still counts.
+        std::fs::write(&file, "key = 'SECRET-abcdefgh'  # tollgate:allow=toy-secret\n").unwrap();
+        let edit = answer(
+            &payload(json!({"hook_event_name": "PreToolUse", "tool_name": "Edit",
+                "tool_input": {"file_path": file, "old_string": "key", "new_string": "the_key"}})),
+            &toy,
+            None,
+        );
+        assert_eq!(edit.decision, Decision::Deny(reason(&edit).to_string()), "the edited line is new");
+        assert_eq!(
+            disarm_new_markers(Some("x # tollgate:allow\n"), "x # tollgate:allow\ny # tollgate:allow\n"),
+            "x # tollgate:allow\ny # tollgate:ALLOW\n"
+        );
+    }
+
+    #[test]
+    fn an_uncertain_command_is_denied_or_asked_as_the_policy_says() {
+        struct Asking;
+        impl ScannerSource for Asking {
+            fn scanner(&self, repo: Option<&Repository>) -> Result<Scanner, BoxError> {
+                toy(repo)
+            }
+            fn uncertain(&self, _: Option<&Repository>) -> Result<Uncertain, BoxError> {
+                Ok(Uncertain::Ask)
+            }
+        }
+        let cmd = |c: &str| {
+            payload(json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": c}}))
+        };
+        let denied = answer(&cmd("git $SUBCOMMAND_FROM_ELSEWHERE -n"), &toy, None);
+        assert!(reason(&denied).contains("cannot be judged with confidence"), "{denied:?}");
+        let asked = answer(&cmd("git $SUBCOMMAND_FROM_ELSEWHERE -n"), &Asking, None);
+        let Decision::Ask(why) = &asked.decision else { panic!("{asked:?}") };
+        assert!(why.contains("SUBCOMMAND_FROM_ELSEWHERE"), "{why}");
+        let out: serde_json::Value = serde_json::from_str(&asked.stdout()).unwrap();
+        assert_eq!(out["hookSpecificOutput"]["permissionDecision"], "ask");
+        // A clear bypass is denied even when uncertain parts would only ask.
+        let both = answer(&cmd("git push --no-verify; $X"), &Asking, None);
+        assert!(reason(&both).contains("[git-push-no-verify]"), "{both:?}");
+    }
+
+    #[test]
+    fn writes_to_tollgates_controls_are_denied_by_resolved_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        Repository::init(tmp.path()).unwrap();
+        std::fs::create_dir_all(tmp.path().join("src")).unwrap();
+        for (path, cwd) in [
+            ("src/../.git/hooks/pre-commit", tmp.path().to_path_buf()),
+            (".git/config", tmp.path().to_path_buf()),
+            ("../.tollgate.toml", tmp.path().join("src")),
+            (".claude/settings.json", tmp.path().to_path_buf()),
+            (".git/tollgate/audit.jsonl", tmp.path().to_path_buf()),
+        ] {
+            let a = answer(
+                &payload(json!({"hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": cwd,
+                    "tool_input": {"file_path": path, "content": "x\n"}})),
+                &toy,
+                None,
+            );
+            assert!(reason(&a).contains("Leave it alone"), "{path}: {a:?}");
+        }
+    }
+
+    /// Property: any payload, valid or mangled, is parsed and answered without a panic
+    /// (2,000 seeded cases: random JSON of the hook's shape, and byte mutations of real
+    /// payloads). `answer` turns a panic into a denial, so the reason is checked too.
+    #[test]
+    fn random_payloads_never_panic() {
+        struct Rng(u64);
+        impl Rng {
+            fn below(&mut self, n: usize) -> usize {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                (self.0 % n as u64) as usize
+            }
+        }
+        let mut rng = Rng(0xa9e7_4001_d00d_beef);
+        let tools = ["Write", "Edit", "MultiEdit", "NotebookEdit", "Bash", "Read", "mcp__x__y", ""];
+        let events = ["PreToolUse", "UserPromptSubmit", "Stop", "PostToolUse", ""];
+        let keys = [
+            "file_path",
+            "content",
+            "old_string",
+            "new_string",
+            "replace_all",
+            "edits",
+            "command",
+            "notebook_path",
+            "new_source",
+            "edit_mode",
+            "prompt",
+            "cwd",
+        ];
+        let texts =
+            ["", "x", "SECRET-abcdefgh", "git commit -n", "a\u{0}b", "../.git/hooks/x", "é\n# tollgate:allow", "/"];
+        fn value(rng: &mut Rng, texts: &[&str], keys: &[&str], depth: usize) -> serde_json::Value {
+            match rng.below(if depth > 2 { 4 } else { 6 }) {
+                0 => json!(null),
+                1 => json!(rng.below(3) == 0),
+                2 => json!(rng.below(1000) as i64 - 500),
+                3 => json!(texts[rng.below(texts.len())]),
+                4 => serde_json::Value::Array((0..rng.below(3)).map(|_| value(rng, texts, keys, depth + 1)).collect()),
+                _ => {
+                    let mut o = serde_json::Map::new();
+                    for _ in 0..rng.below(5) {
+                        o.insert(keys[rng.below(keys.len())].to_string(), value(rng, texts, keys, depth + 1));
+                    }
+                    serde_json::Value::Object(o)
+                }
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        for case in 0..2_000 {
+            let mut p = json!({
+                "hook_event_name": events[rng.below(events.len())],
+                "tool_name": tools[rng.below(tools.len())],
+                "tool_input": value(&mut rng, &texts, &keys, 0),
+                "cwd": tmp.path(),
+            });
+            if rng.below(4) == 0 {
+                p["prompt"] = json!(texts[rng.below(texts.len())]);
+            }
+            let mut bytes = serde_json::to_vec(&p).unwrap();
+            if case % 3 == 0 && !bytes.is_empty() {
+                for _ in 0..=rng.below(4) {
+                    let at = rng.below(bytes.len());
+                    bytes[at] = rng.below(256) as u8;
+                }
+                bytes.truncate(bytes.len() - rng.below(bytes.len()));
+            }
+            let _ = event::parse(&bytes);
+            let a = answer(&bytes, &toy, Some(tmp.path()));
+            if let Decision::Deny(r) = &a.decision {
+                assert!(!r.contains("(a panic)"), "case {case}: {}", String::from_utf8_lossy(&bytes));
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod section;
 
 pub use date::{today, Date};
 pub use error::{line_column, ConfigError, ConfigErrors};
-pub use schema::{AllowEntry, NotJudged, RuleDef, RulePack, Settings, Severity, Spanned};
+pub use schema::{AgentSettings, AllowEntry, NotJudged, RuleDef, RulePack, Settings, Severity, Spanned, Uncertain};
 pub use section::SectionLayer;
 
 /// One rule of a check as the policy in force has it, for `tollgate policy show`.
@@ -109,6 +109,11 @@ pub struct Policy {
     enabled: BTreeMap<String, bool>,
     /// Rules the organisation locked, with the file that locked each.
     pub locked: BTreeMap<String, String>,
+    /// `[agent] uncertain`: the agent hook's answer to a command it cannot judge.
+    pub agent_uncertain: Uncertain,
+    /// The organisation's policy file, when it set `[agent] uncertain` (no repository
+    /// layer may then change it).
+    agent_uncertain_locked_by: Option<String>,
 }
 
 impl Default for Policy {
@@ -124,6 +129,8 @@ impl Default for Policy {
             allow: Vec::new(),
             expired_allow: Vec::new(),
             locked: BTreeMap::new(),
+            agent_uncertain: Uncertain::default(),
+            agent_uncertain_locked_by: None,
             sections: BTreeMap::new(),
             enabled: BTreeMap::new(),
         }
@@ -134,6 +141,7 @@ impl Default for Policy {
 #[derive(Default)]
 struct LayerContents {
     settings: Settings,
+    agent: AgentSettings,
     allow: Vec<AllowEntry>,
     sections: Vec<SectionLayer>,
     enabled: Vec<(String, bool)>,
@@ -192,6 +200,22 @@ impl Policy {
                         let message =
                             "only the organisation's policy (tollgate.policy / TOLLGATE_POLICY) can lock rules";
                         errors.push(source.error_at(id.span(), message));
+                    }
+                }
+            }
+            if let Some(uncertain) = contents.agent.uncertain.take() {
+                match &policy.agent_uncertain_locked_by {
+                    Some(by) if !organisation && *uncertain.get_ref() != policy.agent_uncertain => {
+                        errors.push(source.error_at(
+                            uncertain.span(),
+                            format!("`[agent] uncertain` is set by the organisation's policy {by}: a repository cannot change it"),
+                        ));
+                    }
+                    _ => {
+                        policy.agent_uncertain = *uncertain.get_ref();
+                        if organisation {
+                            policy.agent_uncertain_locked_by = Some(source.file().to_string());
+                        }
                     }
                 }
             }
@@ -279,6 +303,11 @@ fn parse_layer(source: &Source, sections: &[&str]) -> (LayerContents, ConfigErro
                 contents.settings = settings.unwrap_or_default();
                 errors.extend(errs);
             }
+            "agent" => {
+                let (agent, errs) = source.deserialize::<AgentSettings>(value);
+                contents.agent = agent.unwrap_or_default();
+                errors.extend(errs);
+            }
             "allow" => match value.get_ref() {
                 DeValue::Array(items) => {
                     for item in items.iter() {
@@ -305,7 +334,7 @@ fn parse_layer(source: &Source, sections: &[&str]) -> (LayerContents, ConfigErro
                 _ => errors.push(source.error_at(value.span(), format!("`{name}` must be a table: [{name}]"))),
             },
             other => {
-                let mut known = vec!["settings", "allow"];
+                let mut known = vec!["settings", "agent", "allow"];
                 known.extend(sections);
                 let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
                 errors.push(
@@ -331,6 +360,21 @@ mod tests {
     fn errors(text: &str) -> Vec<(usize, usize, String)> {
         let err = Policy::from_texts(vec![repo(text)], &["secrets"]).unwrap_err();
         err.into_iter().map(|e| (e.line, e.column, e.message)).collect()
+    }
+
+    #[test]
+    fn the_agent_section_sets_the_uncertain_verdict_and_errors_are_located() {
+        assert_eq!(Policy::from_texts(vec![], &["secrets"]).unwrap().agent_uncertain, Uncertain::Deny);
+        let p = Policy::from_texts(vec![repo("[agent]\nuncertain = \"ask\"\n")], &["secrets"]).unwrap();
+        assert_eq!(p.agent_uncertain, Uncertain::Ask);
+        let e = errors("[agent]\nuncertain = \"maybe\"\n");
+        assert_eq!(at(&e), [(2, 13)], "{e:?}");
+        let e = errors("\n[agent]\nuncertan = \"ask\"\n");
+        assert_eq!(at(&e), [(3, 1)], "{e:?}");
+        // The organisation's choice stands.
+        let org = (LayerSource::Organisation("org.toml".into()), "[agent]\nuncertain = \"deny\"\n".to_string());
+        let err = Policy::from_texts(vec![org, repo("[agent]\nuncertain = \"ask\"\n")], &["secrets"]).unwrap_err();
+        assert!(err.to_string().contains(".tollgate.toml:2:13") && err.to_string().contains("org.toml"), "{err}");
     }
 
     fn at(errors: &[(usize, usize, String)]) -> Vec<(usize, usize)> {

@@ -44,6 +44,27 @@ pub enum NotJudged {
     Warn,
 }
 
+/// `[agent]`: how the agent hook (`tollgate agent-hook`) decides.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentSettings {
+    /// What to answer for a command line tollgate cannot understand with confidence
+    /// (a command name from a variable set elsewhere, a decoded payload run by a shell).
+    pub uncertain: Option<Spanned<Uncertain>>,
+}
+
+/// The agent hook's answer when it cannot judge a command with confidence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Uncertain {
+    /// Refuse it, saying why (the default: an agent told to get a commit through
+    /// must not find a way around by obscuring the command).
+    #[default]
+    Deny,
+    /// Ask the user, who sees the command and the reason.
+    Ask,
+}
+
 /// `[[allow]]`: an exception. Every field given must match; a reason is required.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllowEntry {
