@@ -20,8 +20,8 @@
 //! let text = "[settings]\ninline_alow = true\nmax_file_bytes = \"big\"\n".to_string();
 //! let errors = Policy::from_texts(vec![(repo, text)], &["secrets"]).unwrap_err();
 //! assert_eq!(errors.to_string(), ".tollgate.toml:2:1: unknown field `inline_alow`, expected one of \
-//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`\n\
-//!     .tollgate.toml:3:18: invalid type: string \"big\", expected u64");
+//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`, \
+//!     `forbid_allow_all`, `policy_weakened`\n.tollgate.toml:3:18: invalid type: string \"big\", expected u64");
 //! ```
 
 mod date;
@@ -106,6 +106,10 @@ pub struct Policy {
     enabled: BTreeMap<String, bool>,
     /// Rules the organisation locked, with the file that locked each.
     pub locked: BTreeMap<String, String>,
+    /// The organisation forbids repository-wide allow-alls (`[settings] forbid_allow_all`).
+    pub forbid_allow_all: bool,
+    /// How a change that weakens the repository's policy is reported.
+    pub policy_weakened: Severity,
 }
 
 impl Default for Policy {
@@ -120,6 +124,8 @@ impl Default for Policy {
             allow: Vec::new(),
             expired_allow: Vec::new(),
             locked: BTreeMap::new(),
+            forbid_allow_all: false,
+            policy_weakened: Severity::Warn,
             sections: BTreeMap::new(),
             enabled: BTreeMap::new(),
         }
@@ -191,11 +197,36 @@ impl Policy {
                     }
                 }
             }
+            let org_only = "only the organisation's policy (tollgate.policy / TOLLGATE_POLICY) can set";
+            if let Some(forbid) = contents.settings.forbid_allow_all.take() {
+                if organisation {
+                    policy.forbid_allow_all = *forbid.get_ref();
+                } else {
+                    errors.push(source.error_at(forbid.span(), format!("{org_only} `forbid_allow_all`")));
+                }
+            }
+            if let Some(severity) = contents.settings.policy_weakened.take() {
+                if organisation {
+                    policy.policy_weakened = *severity.get_ref();
+                } else {
+                    errors.push(source.error_at(severity.span(), format!("{org_only} `policy_weakened`")));
+                }
+            }
             for section in &mut contents.sections {
                 section.set_organisation(organisation);
             }
             for entry in &mut contents.allow {
                 entry.organisation = organisation;
+                if !organisation && policy.forbid_allow_all && entry.is_allow_all() {
+                    errors.push(ConfigError {
+                        file: source.file().to_string(),
+                        line: entry.location.rsplit(':').next().and_then(|l| l.parse().ok()).unwrap_or(0),
+                        column: 1,
+                        message: "this [[allow]] entry matches every path and the organisation's policy forbids \
+                                  allow-alls (`forbid_allow_all`): name the files, a rule or a fingerprint"
+                            .to_string(),
+                    });
+                }
                 if let (false, Some(rule)) = (organisation, &entry.rule) {
                     if let Some(by) = policy.locked.get(rule) {
                         errors.push(ConfigError {
@@ -444,6 +475,44 @@ mod tests {
         assert_eq!(policy.section("secrets").len(), 1);
         let (policy, errors) = Policy::from_texts_partial(vec![repo("[secrets\n")], &["secrets"]);
         assert_eq!((errors.len(), policy.layers.len(), policy.section("secrets").len()), (1, 1, 0));
+    }
+
+    #[test]
+    fn only_the_organisation_forbids_allow_alls_and_sets_how_weakening_reports() {
+        let org = |text: &str| (LayerSource::Organisation("org.toml".into()), text.to_string());
+        let all =
+            "[[allow]]\npath = \"**\"\nreason = \"r\"\n\n[[allow]]\npath = \"**\"\nrule = \"x\"\nreason = \"r\"\n";
+        let strict = org("[settings]\nforbid_allow_all = true\npolicy_weakened = \"block\"\n");
+        let err = Policy::from_texts(vec![strict.clone(), repo(all)], &["secrets"]).unwrap_err();
+        assert_eq!(err.iter().map(|e| (e.line, e.column)).collect::<Vec<_>>(), vec![(1, 1)], "{err}");
+        assert!(err.to_string().contains("forbid_allow_all"), "{err}");
+        let policy = Policy::from_texts(vec![strict], &["secrets"]).unwrap();
+        assert_eq!((policy.forbid_allow_all, policy.policy_weakened), (true, Severity::Block));
+        assert!(Policy::from_texts(vec![repo(all)], &["secrets"]).is_ok(), "allowed unless forbidden");
+        let e = errors("[settings]\nforbid_allow_all = false\npolicy_weakened = \"warn\"\n");
+        assert_eq!(at(&e), vec![(2, 20), (3, 19)], "{e:?}");
+    }
+
+    #[test]
+    fn allow_alls_are_told_from_narrow_entries() {
+        let entry = |path: &str, rule: Option<&str>| AllowEntry {
+            path: Some(path.into()),
+            rule: rule.map(Into::into),
+            fingerprint: None,
+            check: None,
+            reason: String::new(),
+            expires: None,
+            source: String::new(),
+            location: String::new(),
+            organisation: false,
+        };
+        for glob in ["**", "**/*", "*", "{**,x}"] {
+            assert!(entry(glob, None).is_allow_all(), "{glob}");
+        }
+        for glob in ["tests/**", "**/*.py", "a"] {
+            assert!(!entry(glob, None).is_allow_all(), "{glob}");
+        }
+        assert!(!entry("**", Some("rule")).is_allow_all());
     }
 
     #[test]

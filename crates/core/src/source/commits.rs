@@ -98,19 +98,17 @@ pub fn framework_push_range(repo: &Repository, var: impl Fn(&str) -> Option<Stri
     }]))
 }
 
-/// The remote-tracking refs of a configured remote: what it already holds, as far as
-/// this repository knows. A URL pushed to directly has none.
-pub fn tracking_globs(repo: &Repository, remote: Option<&str>) -> Vec<String> {
-    match remote {
-        Some(name) if repo.find_remote(name).is_ok() => vec![format!("refs/remotes/{name}/*")],
-        _ => Vec::new(),
-    }
-}
-
 /// The commits `updates` bring that the other side does not have, oldest first.
-/// `known_globs` name refs whose commits the other side already holds (the remote's
-/// tracking refs for a push, every ref for a receive).
-pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &[String]) -> Result<Vec<Oid>> {
+/// `known_globs` name refs whose commits the other side already holds (every ref, for
+/// a receive); `known_tips` are commits it holds (what a push's remote advertises).
+/// The old tips of `updates` are hidden too. Tracking refs are never trusted here:
+/// they are this clone's belief, and anyone can write one.
+pub fn commits_to_judge(
+    repo: &Repository,
+    updates: &[RefUpdate],
+    known_globs: &[String],
+    known_tips: &[Oid],
+) -> Result<Vec<Oid>> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     let mut any = false;
@@ -123,7 +121,7 @@ pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &
         walk.push(commit.id())?;
         any = true;
         if let Some(old) = u.old {
-            // A force push's old tip may be unknown here; then the tracking refs decide.
+            // A force push's old tip may be unknown here; then what the remote advertises decides.
             if let Ok(old_commit) = repo.find_object(old, None).and_then(|o| o.peel(ObjectType::Commit)) {
                 walk.hide(old_commit.id())?;
             }
@@ -134,6 +132,9 @@ pub fn commits_to_judge(repo: &Repository, updates: &[RefUpdate], known_globs: &
     }
     for glob in known_globs {
         walk.hide_glob(glob)?;
+    }
+    for tip in known_tips {
+        walk.hide(*tip)?;
     }
     Ok(walk.collect::<Result<Vec<_>, _>>()?)
 }
