@@ -515,6 +515,69 @@ mod tests {
         assert!(!entry("**", Some("rule")).is_allow_all());
     }
 
+    /// Property: any text in a policy file, at any layer, loads or yields errors that
+    /// name a line; the loader never panics.
+    #[test]
+    fn fuzzed_policy_files_never_panic() {
+        let mut state: u64 = 0x9011_c7;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let pieces = [
+            "[settings]\n",
+            "[secrets]\n",
+            "[[allow]]\n",
+            "[[secrets.rule]]\n",
+            "[secrets.severity]\n",
+            "[unknown]\n",
+            "locked = [\"x\"]\n",
+            "forbid_allow_all = true\n",
+            "policy_weakened = \"block\"\n",
+            "path = \"**\"\n",
+            "path = \"[\"\n",
+            "rule = \"r\"\n",
+            "reason = \"why\"\n",
+            "expires = 2026-02-30\n",
+            "expires = \"2999-01-01\"\n",
+            "enabled = false\n",
+            "enabled = \"no\"\n",
+            "max_file_bytes = -1\n",
+            "max_line_bytes = 99999999999999999999\n",
+            "check = \"secrets\"\n",
+            "disable = [\"x\", 1]\n",
+            "allow = 3\n",
+            "= =\n",
+            "\"\n",
+            "é = 'ü'\n",
+            "[settings\n",
+            "\u{0}",
+            "a.b.c = 1\n",
+        ];
+        for case in 0..3000 {
+            let mut texts = Vec::new();
+            for layer in 0..1 + next() % 3 {
+                let mut text = String::new();
+                for _ in 0..next() % 10 {
+                    text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+                }
+                let source = match layer {
+                    0 if case % 2 == 0 => LayerSource::Organisation("org.toml".into()),
+                    0 | 1 => LayerSource::Repository(".tollgate.toml".into()),
+                    _ => LayerSource::CommandLine("cli.toml".into()),
+                };
+                texts.push((source, text));
+            }
+            let (_, errors) = Policy::from_texts_partial(texts.clone(), &["secrets", "policy"]);
+            for error in errors.iter() {
+                assert!(error.line >= 1, "{texts:?}: {error}");
+            }
+        }
+    }
+
     #[test]
     fn unreadable_files_are_errors_without_a_position() {
         let missing = LayerSource::Repository("/nonexistent/tollgate/.tollgate.toml".into());

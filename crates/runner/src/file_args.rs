@@ -86,6 +86,41 @@ mod tests {
         assert_eq!(path("/repo", ""), Err(FileArgError::Empty(String::new())));
     }
 
+    /// Property: any FILE argument, from any folder, is a clean repository path or a
+    /// refusal; never a panic, never `.`, `..` or an empty component in the result.
+    #[test]
+    fn fuzzed_file_arguments_are_clean_paths_or_refused() {
+        let mut state: u64 = 0xf11e_a965;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let pieces = ["a", "sub", ".", "..", "", "/", "//", "repo", "é", " ", "-", "*", "a b", "\\", ".git"];
+        let cwds = ["/repo", "/repo/sub", "/", "/elsewhere"];
+        for _ in 0..4000 {
+            let mut arg = String::new();
+            for _ in 0..next() % 8 {
+                arg.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+                if next() % 2 == 0 {
+                    arg.push('/');
+                }
+            }
+            let cwd = cwds[(next() % cwds.len() as u64) as usize];
+            match path(cwd, &arg) {
+                Ok(p) => {
+                    assert!(!p.starts_with('/') && !p.ends_with('/'), "{cwd} {arg:?} -> {p:?}");
+                    if !p.is_empty() {
+                        assert!(p.split('/').all(|c| !c.is_empty() && c != "." && c != ".."), "{cwd} {arg:?} -> {p:?}");
+                    }
+                }
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+
     #[test]
     fn a_second_spelling_of_the_root_is_tried() {
         let roots = [Path::new("/link/repo"), Path::new("/real/repo")];
