@@ -519,7 +519,7 @@ mod tests {
     /// name a line; the loader never panics.
     #[test]
     fn fuzzed_policy_files_never_panic() {
-        let mut state: u64 = 0x9011_c7;
+        let mut state: u64 = 0x0090_11c7;
         let mut next = move || {
             state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
             let mut z = state;
