@@ -236,3 +236,14 @@ fn a_committed_policy_that_weakens_the_last_one_is_reported_and_audited() {
     assert!(!out.status.success(), "{}", output(&out));
     assert!(output(&out).contains(":4:1"), "the allow-all is located: {}", output(&out));
 }
+
+#[test]
+fn a_word_that_contains_the_marker_is_not_one() {
+    let repo = Repo::new();
+    repo.write("README.md", "hi\n");
+    repo.commit_all("init");
+    repo.write("app.py", format!("KEY = \"{}\"  # tollgate:allowance for tests\n", aws_key()));
+    repo.git(&["add", "app.py"]);
+    let out = repo.run("tollgate-secrets", &["pre-commit"]);
+    assert_eq!(status(&out), 1, "{}", output(&out));
+}
