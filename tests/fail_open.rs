@@ -247,3 +247,18 @@ fn a_word_that_contains_the_marker_is_not_one() {
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
     assert_eq!(status(&out), 1, "{}", output(&out));
 }
+
+#[test]
+fn sarif_uris_are_percent_encoded_and_columns_count_code_points() {
+    let repo = Repo::new();
+    repo.write("café/a b#1.py", format!("naïve = \"{}\"\n", aws_key()));
+    let out = repo.run("tollgate-secrets", &["scan", "--format", "sarif", "."]);
+    assert_eq!(status(&out), 1, "{}", output(&out));
+    let sarif = json(&out);
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let location = &run["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "caf%C3%A9/a%20b%231.py");
+    // `naïve = "` is 9 code points (10 UTF-8 bytes): the key starts at column 10.
+    assert_eq!(location["region"]["startColumn"], 10, "{location}");
+}
