@@ -262,3 +262,19 @@ fn sarif_uris_are_percent_encoded_and_columns_count_code_points() {
     // `naïve = "` is 9 code points (10 UTF-8 bytes): the key starts at column 10.
     assert_eq!(location["region"]["startColumn"], 10, "{location}");
 }
+
+#[test]
+fn a_mistyped_rule_in_disable_is_an_error_for_every_check() {
+    let repo = Repo::new();
+    repo.write(
+        ".tollgate.toml",
+        "[secrets]\ndisable = [\"aws-acess-key-id\"]\n\n[policy]\ndisable = [\"env-fle\"]\n\n[deps]\ndisable = [\"typo-squat\"]\n",
+    );
+    repo.git(&["add", ".tollgate.toml"]);
+    let out = repo.run("tollgate", &["pre-commit"]);
+    assert_eq!(status(&out), 2, "{}", output(&out));
+    let err = text(&out.stderr);
+    for at in [".tollgate.toml:2:12", ".tollgate.toml:5:12", ".tollgate.toml:8:12"] {
+        assert!(err.contains(at), "{at}: {err}");
+    }
+}

@@ -558,8 +558,10 @@ pub fn build_scanner(
             Selection::Only(name) => entry.name == name && policy.check_enabled(name),
         };
         if selected {
-            checks
-                .push((entry.build)(policy, workload).map_err(|source| RunError::Check { check: entry.name, source })?);
+            match (entry.build)(policy, workload) {
+                Ok(check) => checks.push(check),
+                Err(source) => return Err(all_config_errors(registry, selection, policy, entry.name, source)),
+            }
         }
     }
     let baseline_path = options.baseline.clone().or_else(|| {
@@ -575,6 +577,34 @@ pub fn build_scanner(
         .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?
         .with_locked(policy.locked.keys().cloned());
     Ok(Scanner::new(checks, suppressions, policy.max_file_bytes))
+}
+
+/// When one check cannot be prepared, every selected check's policy errors, so that a
+/// run names each mistake of the policy (a typo in `[secrets] disable` and another in
+/// `[deps] disable`) at its file:line:column, not only the first check's.
+fn all_config_errors(
+    registry: &[CheckEntry],
+    selection: Selection,
+    policy: &Policy,
+    failed: &'static str,
+    source: registry::BuildError,
+) -> RunError {
+    let mut errors = tollgate_config::ConfigErrors::default();
+    for entry in registry {
+        let selected = match selection {
+            Selection::All => policy.check_enabled(entry.name),
+            Selection::Only(name) => entry.name == name,
+        };
+        if let (true, Err(more)) = (selected, (entry.check_config)(policy)) {
+            errors.extend(more);
+        }
+    }
+    if errors.is_empty() {
+        // Not a policy mistake (a rule pack that does not build): as it was.
+        return RunError::Check { check: failed, source };
+    }
+    errors.sort();
+    RunError::Policy(errors)
 }
 
 /// FILE arguments are relative to the current directory, spelled any way; the index
