@@ -148,6 +148,15 @@ pub fn run_mode(
             judged.notices.push(format!("the {name} check is switched off by the policy (`[{name}] enabled = false`)"));
         }
     }
+    if let Some(path) = baseline_path(&policy, repo.as_ref(), options) {
+        if tollgate_core::baseline::predates_slow_fingerprints(&path) {
+            judged.notices.push(format!(
+                "{} was made before guessable secrets got slow fingerprints: its entries for short or \
+                 regular values no longer match; make it again with `tollgate baseline create`",
+                path.display()
+            ));
+        }
+    }
     for expired in &policy.expired_allow {
         let until = expired.expires.map(|d| d.to_string()).unwrap_or_default();
         let message = format!("an [[allow]] entry expired on {until} and no longer applies ({})", expired.reason);
@@ -564,10 +573,7 @@ pub fn build_scanner(
             }
         }
     }
-    let baseline_path = options.baseline.clone().or_else(|| {
-        let rel = policy.baseline.as_ref()?;
-        Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
-    });
+    let baseline_path = baseline_path(policy, repo, options);
     let baseline = match baseline_path {
         Some(p) => tollgate_core::baseline::load(&p).map_err(|e| RunError::Baseline(format!("{e:#}")))?,
         None => Default::default(),
@@ -577,6 +583,14 @@ pub fn build_scanner(
         .map_err(|e| RunError::Usage(format!("invalid [[allow]] path glob: {e}")))?
         .with_locked(policy.locked.keys().cloned());
     Ok(Scanner::new(checks, suppressions, policy.max_file_bytes))
+}
+
+/// The baseline in force: `--baseline`, else the policy's (relative to the repository).
+fn baseline_path(policy: &Policy, repo: Option<&Repository>, options: &Options) -> Option<PathBuf> {
+    options.baseline.clone().or_else(|| {
+        let rel = policy.baseline.as_ref()?;
+        Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
+    })
 }
 
 /// When one check cannot be prepared, every selected check's policy errors, so that a
