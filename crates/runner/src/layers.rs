@@ -44,17 +44,15 @@ pub fn repository_policy_text(repo: &Repository, origin: PolicyOrigin) -> Result
         }
         PolicyOrigin::Index => {
             // The index git will commit (`git commit -a` has its own).
-            let path = tollgate_core::source::staged::index_path(repo);
-            match git2::Index::open(&path) {
-                Ok(index) => match index.get_path(Path::new(REPOSITORY_POLICY), 0) {
-                    Some(entry) => entry.id,
-                    None => return Ok(None),
-                },
-                // Index forms libgit2 does not read (a split index): git's own answer.
-                Err(_) => match staged_blob_by_git(repo)? {
-                    Some(id) => id,
-                    None => return Ok(None),
-                },
+            // One lookup in the mapped index; forms that reader does not handle (a
+            // split index): git's own answer.
+            let staged = match tollgate_core::source::staged::staged_blob(repo, REPOSITORY_POLICY) {
+                Ok(found) => found,
+                Err(_) => staged_blob_by_git(repo)?,
+            };
+            match staged {
+                Some(id) => id,
+                None => return Ok(None),
             }
         }
         PolicyOrigin::Commit(id) => {
