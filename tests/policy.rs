@@ -181,6 +181,8 @@ fn a_policy_section_mistake_names_its_line_and_column() {
         ".tollgate.toml",
         "[policy]\nmax_file_bytes = \"big\"\n\n[[policy.size]]\npaths = [\"a/[\"]\nmax_bytes = 1\n",
     );
+    // The policy a commit is judged by is the one it carries: staged.
+    repo.git(&["add", ".tollgate.toml"]);
     repo.write("a.txt", "x\n");
     repo.git(&["add", "a.txt"]);
     let out = repo.run("tollgate-policy", &["pre-commit"]);
@@ -230,12 +232,16 @@ fn a_rule_the_organisation_locked_cannot_be_weakened_by_the_repository() {
 
     // Switching it off is refused, at the line and column that tries.
     repo.write(".tollgate.toml", "[policy]\ndisable = [\"env-file\"]\n");
+    // The policy a commit is judged by is the one it carries: staged.
+    repo.git(&["add", ".tollgate.toml"]);
     let out = repo.run("tollgate", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains(".tollgate.toml:2:12: rule `env-file` is locked by"), "{}", text(&out.stderr));
 
     // An exception by path alone, or an inline marker, does not silence it either.
     repo.write(".tollgate.toml", "[[allow]]\npath = \"**\"\nreason = \"everything is fine\"\n");
+    // The policy a commit is judged by is the one it carries: staged.
+    repo.git(&["add", ".tollgate.toml"]);
     let out = repo.run("tollgate", &["pre-commit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let found = rules(&json(&out));
@@ -243,6 +249,8 @@ fn a_rule_the_organisation_locked_cannot_be_weakened_by_the_repository() {
 
     // A repository cannot lock rules itself.
     repo.write(".tollgate.toml", "[settings]\nlocked = [\"env-file\"]\n");
+    // The policy a commit is judged by is the one it carries: staged.
+    repo.git(&["add", ".tollgate.toml"]);
     let out = repo.run("tollgate", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("only the organisation's policy"), "{}", text(&out.stderr));

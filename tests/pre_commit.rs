@@ -181,7 +181,7 @@ fn binary_crlf_and_invalid_utf8_are_ordinary_inputs() {
 fn oversized_files_block_and_long_lines_are_judged() {
     let repo = Repo::new();
     repo.write(".tollgate.toml", "[settings]\nmax_file_bytes = 1000\nmax_line_bytes = 200\n");
-    repo.commit_all("policy");
+    repo.commit_policy();
     repo.write("big.txt", "a".repeat(2000));
     repo.write("long.txt", format!("{} {}\n", "x".repeat(300), aws_key()));
     repo.git(&["add", "."]);
@@ -237,6 +237,7 @@ fn inline_markers_suppress_and_are_counted_unless_turned_off() {
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json", "--no-inline-allow"]);
     assert_eq!(rules(&json(&out)).len(), 3);
     repo.write(".tollgate.toml", "[settings]\ninline_allow = false\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(rules(&json(&out)).len(), 3);
 }
@@ -263,11 +264,13 @@ fn the_policy_allows_by_path_rule_and_fingerprint() {
              [[allow]]\nfingerprint = \"{fingerprint}\"\nreason = \"revoked key kept for docs\"\n"
         ),
     );
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(json(&out)["stats"]["suppressed"]["policy"], 2);
     // An expired exception no longer applies.
     repo.write(".tollgate.toml", "[[allow]]\npath = \"data/**\"\nreason = \"temporary\"\nexpires = 2020-01-01\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     let report = json(&out);
     assert_eq!(rules(&report).len(), 2);
@@ -345,6 +348,7 @@ fn sarif_report_is_2_1_0_with_locations_and_fingerprints() {
 fn a_malformed_policy_exits_2_naming_line_and_column() {
     let repo = Repo::new();
     repo.write(".tollgate.toml", "[settings]\ninline_allow = true\nmax_file_bytes = \"big\"\n");
+    repo.commit_policy();
     repo.write("a.py", "x = 1\n");
     repo.git(&["add", "."]);
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
@@ -353,6 +357,7 @@ fn a_malformed_policy_exits_2_naming_line_and_column() {
     assert!(err.contains(".tollgate.toml:3:18"), "{err}");
 
     repo.write(".tollgate.toml", "[setings]\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -365,6 +370,7 @@ fn a_malformed_policy_exits_2_naming_line_and_column() {
         "[[secrets.rule]]\nid = \"mine\"\ndescription = \"d\"\nkeywords = [\"zz\"]\nregex = '''(zz'''\n\
          examples = [\"zz\"]\nnegative_examples = [\"yy\"]\n",
     );
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("mine"), "{}", text(&out.stderr));
@@ -374,6 +380,7 @@ fn a_malformed_policy_exits_2_naming_line_and_column() {
 fn every_error_of_the_policy_is_reported_in_one_run() {
     let repo = Repo::new();
     repo.write(".tollgate.toml", "[settings]\naudit_log = \"yes\"\n\n[secrets]\ndisable = [\"no-such-rule\"]\n");
+    repo.commit_policy();
     repo.write("a.py", "x = 1\n");
     repo.git(&["add", "."]);
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
@@ -388,6 +395,7 @@ fn every_error_of_the_policy_is_reported_in_one_run() {
 fn a_personal_policy_applies_after_the_repository_and_can_switch_a_check_off() {
     let repo = Repo::new();
     repo.write(".tollgate.toml", "[secrets]\nenabled = true\n");
+    repo.commit_policy();
     repo.write(".git/tollgate/policy.toml", "[secrets]\nenabled = false\n");
     repo.write("a.py", format!("k = \"{}\"\n", aws_key()));
     repo.git(&["add", "a.py"]);
@@ -406,10 +414,12 @@ fn an_allow_entry_may_name_the_check_it_is_for() {
     repo.write("a.py", format!("k = \"{}\"\n", aws_key()));
     repo.git(&["add", "a.py"]);
     repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"secrets\"\nreason = \"fixture\"\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // A check that does not exist cannot be named.
     repo.write(".tollgate.toml", "[[allow]]\npath = \"a.py\"\ncheck = \"dep\"\nreason = \"vendored\"\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains(".tollgate.toml:3:9: unknown check `dep`"), "{}", text(&out.stderr));
@@ -424,6 +434,7 @@ fn custom_rules_and_disabled_rules_apply() {
          description = \"ACME internal token\"\nkeywords = [\"acme_\"]\nregex = '''\\b(acme_[a-z0-9]{12})\\b'''\n\
          examples = [\"acme_k3v9q2x7m4w8\"]\nnegative_examples = [\"acme_short\"]\n",
     );
+    repo.commit_policy();
     repo.write("a.py", format!("k = \"{}\"\nt = \"acme_q8z2k4m6p0r1\"\n", aws_key()));
     repo.git(&["add", "a.py"]);
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
@@ -618,6 +629,7 @@ fn an_organisation_policy_applies_under_the_repositorys_own() {
     assert_eq!(report["stats"]["suppressed"]["policy"], 1, "{report}");
     // ... and the repository's file layers on top (here: switching the rule off).
     repo.write(".tollgate.toml", "[secrets]\ndisable = [\"aws-access-key-id\"]\n");
+    repo.commit_policy();
     let out = repo.run("tollgate-secrets", &["pre-commit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     // By environment, which wins over git config; a broken one fails closed.

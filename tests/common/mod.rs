@@ -98,6 +98,16 @@ impl Repo {
         self.head()
     }
 
+    /// Commits `.tollgate.toml` as it is on disk, alone (what else is staged stays
+    /// staged): hooks read the repository's policy from what is committed or staged,
+    /// never from an untracked file.
+    pub fn commit_policy(&self) {
+        self.git(&["add", ".tollgate.toml"]);
+        if !self.git_output(&["diff", "--cached", "--quiet", "--", ".tollgate.toml"]).status.success() {
+            self.git(&["commit", "-q", "--no-verify", "-m", "policy", "--", ".tollgate.toml"]);
+        }
+    }
+
     pub fn head(&self) -> String {
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }

@@ -20,8 +20,8 @@
 //! let text = "[settings]\ninline_alow = true\nmax_file_bytes = \"big\"\n".to_string();
 //! let errors = Policy::from_texts(vec![(repo, text)], &["secrets"]).unwrap_err();
 //! assert_eq!(errors.to_string(), ".tollgate.toml:2:1: unknown field `inline_alow`, expected one of \
-//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`, `not_judged`\n\
-//!     .tollgate.toml:3:18: invalid type: string \"big\", expected u64");
+//!     `inline_allow`, `max_file_bytes`, `max_line_bytes`, `baseline`, `audit_log`, `locked`, \
+//!     `forbid_allow_all`, `policy_weakened`, `not_judged`\n.tollgate.toml:3:18: invalid type: string \"big\", expected u64");
 //! ```
 
 mod date;
@@ -114,6 +114,10 @@ pub struct Policy {
     /// The organisation's policy file, when it set `[agent] uncertain` (no repository
     /// layer may then change it).
     agent_uncertain_locked_by: Option<String>,
+    /// The organisation forbids repository-wide allow-alls (`[settings] forbid_allow_all`).
+    pub forbid_allow_all: bool,
+    /// How a change that weakens the repository's policy is reported.
+    pub policy_weakened: Severity,
 }
 
 impl Default for Policy {
@@ -131,6 +135,8 @@ impl Default for Policy {
             locked: BTreeMap::new(),
             agent_uncertain: Uncertain::default(),
             agent_uncertain_locked_by: None,
+            forbid_allow_all: false,
+            policy_weakened: Severity::Warn,
             sections: BTreeMap::new(),
             enabled: BTreeMap::new(),
         }
@@ -219,11 +225,36 @@ impl Policy {
                     }
                 }
             }
+            let org_only = "only the organisation's policy (tollgate.policy / TOLLGATE_POLICY) can set";
+            if let Some(forbid) = contents.settings.forbid_allow_all.take() {
+                if organisation {
+                    policy.forbid_allow_all = *forbid.get_ref();
+                } else {
+                    errors.push(source.error_at(forbid.span(), format!("{org_only} `forbid_allow_all`")));
+                }
+            }
+            if let Some(severity) = contents.settings.policy_weakened.take() {
+                if organisation {
+                    policy.policy_weakened = *severity.get_ref();
+                } else {
+                    errors.push(source.error_at(severity.span(), format!("{org_only} `policy_weakened`")));
+                }
+            }
             for section in &mut contents.sections {
                 section.set_organisation(organisation);
             }
             for entry in &mut contents.allow {
                 entry.organisation = organisation;
+                if !organisation && policy.forbid_allow_all && entry.is_allow_all() {
+                    errors.push(ConfigError {
+                        file: source.file().to_string(),
+                        line: entry.location.rsplit(':').next().and_then(|l| l.parse().ok()).unwrap_or(0),
+                        column: 1,
+                        message: "this [[allow]] entry matches every path and the organisation's policy forbids \
+                                  allow-alls (`forbid_allow_all`): name the files, a rule or a fingerprint"
+                            .to_string(),
+                    });
+                }
                 if let (false, Some(rule)) = (organisation, &entry.rule) {
                     if let Some(by) = policy.locked.get(rule) {
                         errors.push(ConfigError {
@@ -495,6 +526,107 @@ mod tests {
         assert_eq!(policy.section("secrets").len(), 1);
         let (policy, errors) = Policy::from_texts_partial(vec![repo("[secrets\n")], &["secrets"]);
         assert_eq!((errors.len(), policy.layers.len(), policy.section("secrets").len()), (1, 1, 0));
+    }
+
+    #[test]
+    fn only_the_organisation_forbids_allow_alls_and_sets_how_weakening_reports() {
+        let org = |text: &str| (LayerSource::Organisation("org.toml".into()), text.to_string());
+        let all =
+            "[[allow]]\npath = \"**\"\nreason = \"r\"\n\n[[allow]]\npath = \"**\"\nrule = \"x\"\nreason = \"r\"\n";
+        let strict = org("[settings]\nforbid_allow_all = true\npolicy_weakened = \"block\"\n");
+        let err = Policy::from_texts(vec![strict.clone(), repo(all)], &["secrets"]).unwrap_err();
+        assert_eq!(err.iter().map(|e| (e.line, e.column)).collect::<Vec<_>>(), vec![(1, 1)], "{err}");
+        assert!(err.to_string().contains("forbid_allow_all"), "{err}");
+        let policy = Policy::from_texts(vec![strict], &["secrets"]).unwrap();
+        assert_eq!((policy.forbid_allow_all, policy.policy_weakened), (true, Severity::Block));
+        assert!(Policy::from_texts(vec![repo(all)], &["secrets"]).is_ok(), "allowed unless forbidden");
+        let e = errors("[settings]\nforbid_allow_all = false\npolicy_weakened = \"warn\"\n");
+        assert_eq!(at(&e), vec![(2, 20), (3, 19)], "{e:?}");
+    }
+
+    #[test]
+    fn allow_alls_are_told_from_narrow_entries() {
+        let entry = |path: &str, rule: Option<&str>| AllowEntry {
+            path: Some(path.into()),
+            rule: rule.map(Into::into),
+            fingerprint: None,
+            check: None,
+            reason: String::new(),
+            expires: None,
+            source: String::new(),
+            location: String::new(),
+            organisation: false,
+        };
+        for glob in ["**", "**/*", "*", "{**,x}"] {
+            assert!(entry(glob, None).is_allow_all(), "{glob}");
+        }
+        for glob in ["tests/**", "**/*.py", "a"] {
+            assert!(!entry(glob, None).is_allow_all(), "{glob}");
+        }
+        assert!(!entry("**", Some("rule")).is_allow_all());
+    }
+
+    /// Property: any text in a policy file, at any layer, loads or yields errors that
+    /// name a line; the loader never panics.
+    #[test]
+    fn fuzzed_policy_files_never_panic() {
+        let mut state: u64 = 0x0090_11c7;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let pieces = [
+            "[settings]\n",
+            "[secrets]\n",
+            "[[allow]]\n",
+            "[[secrets.rule]]\n",
+            "[secrets.severity]\n",
+            "[unknown]\n",
+            "locked = [\"x\"]\n",
+            "forbid_allow_all = true\n",
+            "policy_weakened = \"block\"\n",
+            "path = \"**\"\n",
+            "path = \"[\"\n",
+            "rule = \"r\"\n",
+            "reason = \"why\"\n",
+            "expires = 2026-02-30\n",
+            "expires = \"2999-01-01\"\n",
+            "enabled = false\n",
+            "enabled = \"no\"\n",
+            "max_file_bytes = -1\n",
+            "max_line_bytes = 99999999999999999999\n",
+            "check = \"secrets\"\n",
+            "disable = [\"x\", 1]\n",
+            "allow = 3\n",
+            "= =\n",
+            "\"\n",
+            "é = 'ü'\n",
+            "[settings\n",
+            "\u{0}",
+            "a.b.c = 1\n",
+        ];
+        for case in 0..3000 {
+            let mut texts = Vec::new();
+            for layer in 0..1 + next() % 3 {
+                let mut text = String::new();
+                for _ in 0..next() % 10 {
+                    text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+                }
+                let source = match layer {
+                    0 if case % 2 == 0 => LayerSource::Organisation("org.toml".into()),
+                    0 | 1 => LayerSource::Repository(".tollgate.toml".into()),
+                    _ => LayerSource::CommandLine("cli.toml".into()),
+                };
+                texts.push((source, text));
+            }
+            let (_, errors) = Policy::from_texts_partial(texts.clone(), &["secrets", "policy"]);
+            for error in errors.iter() {
+                assert!(error.line >= 1, "{texts:?}: {error}");
+            }
+        }
     }
 
     #[test]

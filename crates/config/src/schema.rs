@@ -30,6 +30,13 @@ pub struct Settings {
     /// Rule ids no later layer may weaken (switch off, lower, redefine or allow); only
     /// the organisation's policy may lock rules.
     pub locked: Option<Vec<Spanned<String>>>,
+    /// Refuse a repository's `[[allow]]` entry that matches every path (`path = "**"`
+    /// with no rule or fingerprint): it switches a check off for the whole repository.
+    /// Organisation only.
+    pub forbid_allow_all: Option<Spanned<bool>>,
+    /// What a change that weakens the repository's policy is reported as
+    /// (`policy-weakened`): "warn" (default) or "block". Organisation only.
+    pub policy_weakened: Option<Spanned<Severity>>,
     /// What content that could not be judged (a file over `max_file_bytes`) does in
     /// hook modes: `block` (the default: a security gate fails closed) or `warn`.
     pub not_judged: Option<NotJudged>,
@@ -103,6 +110,18 @@ struct AllowTable {
 }
 
 impl AllowEntry {
+    /// Whether the entry silences everything (of its check, if it names one): a path
+    /// glob that matches any path, and no rule or fingerprint to narrow it.
+    pub fn is_allow_all(&self) -> bool {
+        if self.rule.is_some() || self.fingerprint.is_some() {
+            return false;
+        }
+        let Some(glob) = &self.path else { return false };
+        let Ok(glob) = globset::Glob::new(glob) else { return false };
+        let matcher = glob.compile_matcher();
+        ["a", ".env", "src/main.rs", "a/b/c/d.py", "deep/er/.hidden"].iter().all(|p| matcher.is_match(p))
+    }
+
     /// Deserialises and validates one `[[allow]]` table; `checks` are the sections a
     /// `check = "..."` may name.
     pub(crate) fn parse(

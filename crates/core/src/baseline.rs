@@ -44,6 +44,20 @@ pub fn load(path: &Path) -> Result<HashSet<String>, BaselineError> {
         .collect()
 }
 
+/// The fingerprint scheme a baseline is written with. 2: guessable secrets (short or
+/// regular values) are fingerprinted with a slow KDF (see [`crate::finding::fingerprint`]).
+pub const FINGERPRINT_SCHEME: u64 = 2;
+
+/// Whether the baseline at `path` was written before the slow fingerprints: its
+/// entries for guessable secrets no longer match and it should be made again. A file
+/// that cannot be read says nothing here ([`load`] reports it).
+pub fn predates_slow_fingerprints(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    value.get("findings").is_some()
+        && value.get("fingerprints").and_then(|v| v.as_u64()).unwrap_or(1) < FINGERPRINT_SCHEME
+}
+
 /// A baseline of every finding (reported or suppressed) in an outcome, as JSON.
 pub fn render(outcome: &Outcome, source: &str, version: &str) -> String {
     let mut entries: Vec<serde_json::Value> = outcome
@@ -68,6 +82,7 @@ pub fn render(outcome: &Outcome, source: &str, version: &str) -> String {
         "version": version,
         "created": crate::finding::rfc3339(now as i64),
         "source": source,
+        "fingerprints": FINGERPRINT_SCHEME,
         "findings": entries,
     });
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -91,6 +106,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         std::fs::write(&p, "{\"findings\": [{\"fingerprint\": \"abc\"}]}").unwrap();
-        assert!(load(&p).unwrap().contains("abc"));
+        assert!(load(&p).unwrap().contains("abc"), "an old baseline stays readable");
+        assert!(predates_slow_fingerprints(&p));
+        std::fs::write(&p, render(&Outcome::default(), "history", "0")).unwrap();
+        assert!(!predates_slow_fingerprints(&p));
     }
 }

@@ -161,9 +161,16 @@ const BARE_MARKER_CHECK: &str = "secrets";
 /// naming no rule counts.
 pub fn marker_allows(line: &[u8], rule: &str, bare_allows: bool) -> bool {
     let marker = INLINE_MARKER.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
     let mut rest = line;
     while let Some(i) = memchr::memmem::find(rest, marker) {
+        // A word that merely contains the marker (`tollgate:allowance`,
+        // `mytollgate:allow`) is not one.
+        let glued_before = i > 0 && word(&rest[i - 1]);
         rest = &rest[i + marker.len()..];
+        if glued_before || rest.first().is_some_and(word) {
+            continue;
+        }
         match rest.first() {
             Some(b'=') | Some(b'(') | Some(b':') => {
                 let list = &rest[1..];
@@ -195,6 +202,12 @@ mod tests {
         assert!(!marker_allows(b"// tollgate:allow=aws-access-key-id", "aws", true));
         assert!(!marker_allows(b"// tollgate", "aws", true));
         assert!(marker_allows(b"tollgate:allow=gcp tollgate:allow=aws", "aws", true));
+        assert!(!marker_allows(b"// tollgate:allowance for this", "aws", true));
+        assert!(!marker_allows(b"// tollgate:allowed", "aws", true));
+        assert!(!marker_allows(b"// mytollgate:allow", "aws", true));
+        assert!(!marker_allows(b"// tollgate:allowance=aws", "aws", true));
+        assert!(marker_allows(b"// tollgate:allow.", "aws", true));
+        assert!(marker_allows(b"/* tollgate:allow */", "aws", true));
     }
 
     #[test]

@@ -13,9 +13,12 @@
 //! ```
 
 mod error;
+pub mod file_args;
 pub mod layers;
 pub mod policy_commands;
 pub mod registry;
+pub mod remote_tips;
+pub mod weakening;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -29,7 +32,7 @@ use tollgate_core::source::{commits, files, message, staged};
 use tollgate_core::{ChangeContext, Check, Outcome, Scanner, Suppressions, Workload};
 
 pub use error::RunError;
-pub use layers::{load_policy, policy_layers};
+pub use layers::{load_policy, policy_layers, PolicyOrigin};
 use registry::{CheckEntry, Selection};
 
 /// Exit statuses of the public interface.
@@ -116,12 +119,42 @@ pub fn run_mode(
     let started = Instant::now();
     prepare_libgit2(mode);
     let repo = open_repository(mode)?;
-    let policy = load_policy(registry, repo.as_ref(), options.config.as_deref())?;
+    // A push's ref updates decide where its policy comes from, so they are read first.
+    let input = match mode {
+        Mode::PrePush { .. } | Mode::PreReceive => read_input(&mut std::io::stdin().lock())?,
+        _ => String::new(),
+    };
+    let origin = match (mode, repo.as_ref()) {
+        (Mode::PreCommit { .. } | Mode::CommitMsg { .. }, Some(r)) if !r.is_bare() => PolicyOrigin::Index,
+        (Mode::PrePush { .. }, Some(r)) => match push_updates(r, &input)?.iter().find_map(|u| u.new) {
+            Some(tip) => PolicyOrigin::Commit(peel_commit(r, tip)?),
+            None => PolicyOrigin::Index,
+        },
+        _ => PolicyOrigin::WorkingTree,
+    };
+    let policy = layers::load_policy_from(registry, repo.as_ref(), options.config.as_deref(), origin)?;
     let scanner = build_scanner(registry, selection, &policy, repo.as_ref(), options, mode.workload())?;
-    let mut judged = judge(mode, repo.as_ref(), &scanner, &mut std::io::stdin().lock())?;
+    let mut judged = match mode {
+        Mode::PrePush { .. } | Mode::PreReceive => judge(mode, repo.as_ref(), &scanner, &mut input.as_bytes())?,
+        _ => judge(mode, repo.as_ref(), &scanner, &mut std::io::stdin().lock())?,
+    };
+    if let (Some(repo), PolicyOrigin::Index | PolicyOrigin::Commit(_)) = (repo.as_ref(), origin) {
+        if matches!(mode, Mode::PreCommit { .. } | Mode::PrePush { .. }) {
+            report_weakening(registry, repo, origin, &policy, &mut judged)?;
+        }
+    }
     if let Selection::Only(name) = selection {
         if !policy.check_enabled(name) {
             judged.notices.push(format!("the {name} check is switched off by the policy (`[{name}] enabled = false`)"));
+        }
+    }
+    if let Some(path) = baseline_path(&policy, repo.as_ref(), options) {
+        if tollgate_core::baseline::predates_slow_fingerprints(&path) {
+            judged.notices.push(format!(
+                "{} was made before guessable secrets got slow fingerprints: its entries for short or \
+                 regular values no longer match; make it again with `tollgate baseline create`",
+                path.display()
+            ));
         }
     }
     for expired in &policy.expired_allow {
@@ -257,7 +290,20 @@ pub fn judge(
             let repo = need_repo()?;
             let staged = staged::staged_changes(repo)?;
             let mut changes = staged.changes;
-            changes.retain_paths(&repo_relative(repo, files));
+            let wanted = repository_paths(repo, files)?;
+            let unmatched = changes.retain_paths(&wanted);
+            if !unmatched.is_empty() {
+                let named: Vec<String> = wanted
+                    .iter()
+                    .zip(files)
+                    .filter(|(path, _)| unmatched.contains(path))
+                    .map(|(_, arg)| format!("`{arg}`"))
+                    .collect();
+                return Err(RunError::Usage(format!(
+                    "FILE {} matches nothing staged: stage it (`git add`) or leave it out",
+                    named.join(", ")
+                )));
+            }
             judged.tree = staged.tree;
             let context = ChangeContext { commit: None, message: None, paths: changes.path_changes() };
             tollgate_core::source::judge_changes(repo, &changes, &context, scanner, threads(), &mut judged.outcome)?;
@@ -278,24 +324,31 @@ pub fn judge(
             let context = ChangeContext { commit: None, message: Some(std::sync::Arc::new(message)), paths };
             scanner.judge_change(&context, &mut judged.outcome);
         }
-        Mode::PrePush { remote, .. } => {
+        Mode::PrePush { remote, url } => {
             let repo = need_repo()?;
             let remote = std::env::var("PRE_COMMIT_REMOTE_NAME").ok().or_else(|| remote.clone());
             let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-            let updates = match commits::framework_push_range(repo, env)? {
-                Some(updates) => updates,
-                None => commits::parse_pre_push(&read_input(input)?)?,
+            let updates = push_updates(repo, &read_input(input)?)?;
+            let url = env("PRE_COMMIT_REMOTE_URL").or_else(|| url.clone()).or_else(|| remote.clone());
+            let (known, fallback) = match url.as_deref().map(|u| (u, remote_tips::advertised_commits(repo, u))) {
+                Some((_, Ok(tips))) => (tips, None),
+                Some((u, Err(why))) => (Vec::new(), Some(format!("cannot list the refs of {u} ({why})"))),
+                None => (Vec::new(), Some("the push names no remote to list the refs of".to_string())),
             };
-            let known = commits::tracking_globs(repo, remote.as_deref());
-            let list = commits::commits_to_judge(repo, &updates, &known)?;
-            judged.notices = unchecked_notice(repo, &list);
+            let list = commits::commits_to_judge(repo, &updates, &[], &known)?;
+            if let Some(why) = fallback {
+                judged.notices.push(format!(
+                    "{why}: judging every commit not under the old tips git gave (tracking refs are not trusted)"
+                ));
+            }
+            judged.notices.extend(unchecked_notice(repo, &list));
             commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
         }
         Mode::PreReceive => {
             let repo = need_repo()?;
             let updates = commits::parse_pre_receive(&read_input(input)?)?;
             // Before the refs move, every ref is what the server already has.
-            let list = commits::commits_to_judge(repo, &updates, &["refs/*".to_string()])?;
+            let list = commits::commits_to_judge(repo, &updates, &["refs/*".to_string()], &[])?;
             commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
         }
         Mode::History { revs } => {
@@ -322,12 +375,98 @@ pub fn judge(
             let on_disk: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
             // No path at all means the current directory; only `-` means only stdin.
             if !on_disk.is_empty() || paths.is_empty() {
-                judged.outcome.merge(files::scan_paths(&on_disk, scanner, threads()));
+                match repo.and_then(|r| in_working_tree(r, &on_disk)) {
+                    Some((repo, roots, cwd_prefix)) => {
+                        let (outcome, skipped) = files::scan_repository(repo, &roots, &cwd_prefix, scanner, threads())?;
+                        judged.outcome.merge(outcome);
+                        judged.notices.extend(skipped_notice(skipped));
+                    }
+                    None => judged.outcome.merge(files::scan_paths(&on_disk, scanner, threads())),
+                }
             }
         }
     }
     scanner.finish(&mut judged.outcome);
     Ok(judged)
+}
+
+/// When every path of a scan (none: the current folder) lies in `repo`'s working
+/// tree: the repository, the paths as repository paths, and the current folder as one.
+fn in_working_tree<'r>(repo: &'r Repository, paths: &[String]) -> Option<(&'r Repository, Vec<String>, String)> {
+    let workdir = repo.workdir()?;
+    let cwd = std::env::current_dir().ok()?;
+    let canonical = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+    let roots = [workdir, canonical.as_path()];
+    let cwd_prefix = file_args::repository_path(&roots, &cwd, ".").ok()?;
+    let wanted: Vec<&str> = if paths.is_empty() { vec!["."] } else { paths.iter().map(String::as_str).collect() };
+    let repo_paths = wanted.iter().map(|p| file_args::repository_path(&roots, &cwd, p).ok()).collect::<Option<_>>()?;
+    Some((repo, repo_paths, cwd_prefix))
+}
+
+/// Says what a repository scan left out, so that a skipped file is never a surprise.
+fn skipped_notice(skipped: files::Skipped) -> Option<String> {
+    let files::Skipped { ignored_files, ignored_folders } = skipped;
+    if ignored_files + ignored_folders == 0 {
+        return None;
+    }
+    let plural = |n: u64, what: &str| format!("{n} ignored {what}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if ignored_files > 0 {
+        parts.push(plural(ignored_files, "file"));
+    }
+    if ignored_folders > 0 {
+        parts.push(plural(ignored_folders, "folder"));
+    }
+    Some(format!(
+        "skipped {} that git ignores and does not track (tracked files are judged whatever .gitignore says)",
+        parts.join(" and ")
+    ))
+}
+
+/// A push's ref updates: the pre-commit framework's range when it set one, else
+/// git's lines on stdin.
+fn push_updates(repo: &Repository, input: &str) -> Result<Vec<commits::RefUpdate>, RunError> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Ok(match commits::framework_push_range(repo, env)? {
+        Some(updates) => updates,
+        None => commits::parse_pre_push(input)?,
+    })
+}
+
+fn peel_commit(repo: &Repository, id: git2::Oid) -> Result<git2::Oid, RunError> {
+    repo.find_object(id, None)
+        .and_then(|o| o.peel(git2::ObjectType::Commit))
+        .map(|c| c.id())
+        .map_err(|e| RunError::Source(anyhow::anyhow!("cannot find commit {id}: {e}")))
+}
+
+/// Adds a `policy-weakened` finding for each way the policy the change carries lets
+/// more through than the one it replaces: HEAD's for a commit, the pushed range's
+/// parent for a push (the commit below the oldest one judged).
+fn report_weakening(
+    registry: &[CheckEntry],
+    repo: &Repository,
+    origin: PolicyOrigin,
+    policy: &Policy,
+    judged: &mut Judged,
+) -> Result<(), RunError> {
+    let base = match origin {
+        PolicyOrigin::Index => repo.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id()),
+        PolicyOrigin::Commit(_) => {
+            let oldest = judged.outcome.commit_ids.first().and_then(|c| git2::Oid::from_str(c).ok());
+            let Some(oldest) = oldest else { return Ok(()) };
+            repo.find_commit(oldest).ok().and_then(|c| c.parent_id(0).ok())
+        }
+        PolicyOrigin::WorkingTree => return Ok(()),
+    };
+    let old = match base {
+        Some(base) => layers::repository_policy_text(repo, PolicyOrigin::Commit(base))?,
+        None => None,
+    };
+    let new = layers::repository_policy_text(repo, origin)?;
+    let found = weakening::weakenings(old.as_deref(), new.as_deref(), &registry::sections(registry));
+    judged.outcome.findings.extend(weakening::findings(&found, layers::REPOSITORY_POLICY, policy.policy_weakened));
+    Ok(())
 }
 
 fn read_input(input: &mut dyn std::io::Read) -> Result<String, RunError> {
@@ -428,14 +567,13 @@ pub fn build_scanner(
             Selection::Only(name) => entry.name == name && policy.check_enabled(name),
         };
         if selected {
-            checks
-                .push((entry.build)(policy, workload).map_err(|source| RunError::Check { check: entry.name, source })?);
+            match (entry.build)(policy, workload) {
+                Ok(check) => checks.push(check),
+                Err(source) => return Err(all_config_errors(registry, selection, policy, entry.name, source)),
+            }
         }
     }
-    let baseline_path = options.baseline.clone().or_else(|| {
-        let rel = policy.baseline.as_ref()?;
-        Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
-    });
+    let baseline_path = baseline_path(policy, repo, options);
     let baseline = match baseline_path {
         Some(p) => tollgate_core::baseline::load(&p).map_err(|e| RunError::Baseline(format!("{e:#}")))?,
         None => Default::default(),
@@ -450,24 +588,54 @@ pub fn build_scanner(
         .blocking_what_is_not_judged(hook && policy.not_judged == tollgate_config::NotJudged::Block))
 }
 
-/// FILE arguments are relative to the current directory; the index is relative to the
-/// repository root.
-fn repo_relative(repo: &Repository, files: &[String]) -> Vec<String> {
-    let cwd = std::env::current_dir().ok();
-    let prefix = match (repo.workdir(), cwd.as_deref()) {
-        (Some(w), Some(c)) => {
-            c.strip_prefix(w.canonicalize().unwrap_or_else(|_| w.to_path_buf())).ok().map(Path::to_path_buf)
+/// The baseline in force: `--baseline`, else the policy's (relative to the repository).
+fn baseline_path(policy: &Policy, repo: Option<&Repository>, options: &Options) -> Option<PathBuf> {
+    options.baseline.clone().or_else(|| {
+        let rel = policy.baseline.as_ref()?;
+        Some(repo.and_then(|r| r.workdir()).map(|w| w.join(rel)).unwrap_or_else(|| rel.clone()))
+    })
+}
+
+/// When one check cannot be prepared, every selected check's policy errors, so that a
+/// run names each mistake of the policy (a typo in `[secrets] disable` and another in
+/// `[deps] disable`) at its file:line:column, not only the first check's.
+fn all_config_errors(
+    registry: &[CheckEntry],
+    selection: Selection,
+    policy: &Policy,
+    failed: &'static str,
+    source: registry::BuildError,
+) -> RunError {
+    let mut errors = tollgate_config::ConfigErrors::default();
+    for entry in registry {
+        let selected = match selection {
+            Selection::All => policy.check_enabled(entry.name),
+            Selection::Only(name) => entry.name == name,
+        };
+        if let (true, Err(more)) = (selected, (entry.check_config)(policy)) {
+            errors.extend(more);
         }
-        _ => None,
+    }
+    if errors.is_empty() {
+        // Not a policy mistake (a rule pack that does not build): as it was.
+        return RunError::Check { check: failed, source };
+    }
+    errors.sort();
+    RunError::Policy(errors)
+}
+
+/// FILE arguments are relative to the current directory, spelled any way; the index
+/// is relative to the repository root.
+fn repository_paths(repo: &Repository, files: &[String]) -> Result<Vec<String>, RunError> {
+    let Some(workdir) = repo.workdir() else {
+        return Err(RunError::Usage("pre-commit FILE needs a working tree; this repository is bare".into()));
     };
+    let cwd =
+        std::env::current_dir().map_err(|source| RunError::Read { what: "the current directory".into(), source })?;
+    let canonical = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+    let roots = [workdir, canonical.as_path()];
     files
         .iter()
-        .map(|f| {
-            let f = f.strip_prefix("./").unwrap_or(f);
-            match &prefix {
-                Some(p) if !p.as_os_str().is_empty() => p.join(f).to_string_lossy().replace('\\', "/"),
-                _ => f.to_string(),
-            }
-        })
+        .map(|f| file_args::repository_path(&roots, &cwd, f).map_err(|e| RunError::Usage(e.to_string())))
         .collect()
 }

@@ -68,6 +68,9 @@ pub fn render_human(report: &Report<'_>, color: bool) -> String {
     }
     s.push_str(&summary(report));
     s.push('\n');
+    if report.mode == "scan" {
+        s.push_str(&suppression_legend(report));
+    }
     if o.findings.iter().any(Finding::blocks) {
         s.push_str(&hints(report));
     }
@@ -111,6 +114,22 @@ fn summary(report: &Report<'_>) -> String {
     s
 }
 
+/// What each suppression count of the summary means, so a first scan of a repository
+/// with a policy, markers or a baseline does not leave "suppressed: 3 policy" a riddle.
+fn suppression_legend(report: &Report<'_>) -> String {
+    use crate::suppress::SuppressedBy;
+    let mut s = String::new();
+    for (by, n) in report.suppressed_counts().iter().filter(|(_, n)| *n > 0) {
+        let why = match by {
+            SuppressedBy::Inline => "a `tollgate:allow` marker in a comment on the line or the line before",
+            SuppressedBy::Policy => "an [[allow]] entry of the policy (`tollgate policy show` lists them)",
+            SuppressedBy::Baseline => "a fingerprint in the baseline (findings accepted when it was made)",
+        };
+        let _ = writeln!(s, "  {n} {} suppressed by {why}", if *n == 1 { "finding" } else { "findings" });
+    }
+    s
+}
+
 fn subject(mode: &str) -> &'static str {
     match mode {
         "pre-commit" | "commit-msg" => "commit",
@@ -147,10 +166,19 @@ fn hints(report: &Report<'_>) -> String {
         let _ = writeln!(s, "  • {h}");
     }
     if let Some(f) = blocking.iter().find(|f| f.inline_suppressible && f.span.is_some()) {
+        // A marker must name every rule that blocks on the line, or it silences only one.
+        let mut rules: Vec<&str> = Vec::new();
+        for other in blocking.iter().filter(|o| o.path == f.path && o.line == f.line && o.commit == f.commit) {
+            if !rules.contains(&&*other.rule) {
+                rules.push(&other.rule);
+            }
+        }
         let _ = writeln!(
             s,
-            "  • if it is a false alarm: put `tollgate:allow={}` in a comment on that line or the line before,",
-            f.rule
+            "  • if it is a false alarm: put `tollgate:allow={}` in a comment on {}:{} or the line before,",
+            rules.join(","),
+            f.path,
+            f.line.unwrap_or(0)
         );
         s.push_str(
             "    or add an [[allow]] entry (path, check, rule or fingerprint, with a reason) to .tollgate.toml\n",
@@ -176,5 +204,61 @@ fn bytes(n: u64) -> String {
         n if n >= 10 * 1024 * 1024 => format!("{} MiB", n / (1024 * 1024)),
         n if n >= 10 * 1024 => format!("{} KiB", n / 1024),
         n => format!("{n} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Outcome, Suppressed};
+    use crate::finding::Severity;
+    use crate::suppress::SuppressedBy;
+
+    fn on_line(rule: &str, line: u32) -> Finding {
+        let mut f = Finding::new("secrets", rule, Severity::Block, "a secret");
+        f.path = "app.py".into();
+        f.line = Some(line);
+        f.span = Some(0..1);
+        f.finish()
+    }
+
+    fn render(mode: &str, outcome: &Outcome) -> String {
+        let report = Report { tool: "tollgate", version: "0", mode, outcome, elapsed_ms: 0, notices: Vec::new() };
+        render_human(&report, false)
+    }
+
+    #[test]
+    fn the_marker_hint_names_every_rule_that_blocks_on_the_line() {
+        let outcome = Outcome {
+            findings: vec![on_line("rule-a", 3), on_line("rule-b", 3), on_line("rule-a", 3), on_line("rule-c", 9)],
+            ..Default::default()
+        };
+        let text = render("pre-commit", &outcome);
+        assert!(text.contains("`tollgate:allow=rule-a,rule-b` in a comment on app.py:3"), "{text}");
+    }
+
+    #[test]
+    fn a_scan_explains_its_suppression_counts() {
+        let suppressed = |by| Suppressed {
+            rule: "r".into(),
+            path: "a".into(),
+            line: None,
+            commit: None,
+            fingerprint: String::new(),
+            by,
+        };
+        let outcome = Outcome {
+            suppressed: vec![
+                suppressed(SuppressedBy::Policy),
+                suppressed(SuppressedBy::Policy),
+                suppressed(SuppressedBy::Baseline),
+            ],
+            ..Default::default()
+        };
+        let text = render("scan", &outcome);
+        assert!(text.contains("2 findings suppressed by an [[allow]] entry"), "{text}");
+        assert!(text.contains("1 finding suppressed by a fingerprint in the baseline"), "{text}");
+        assert!(!text.contains("marker"), "{text}");
+        assert!(!render("pre-commit", &outcome).contains("suppressed by"), "hooks keep to the summary");
     }
 }

@@ -61,7 +61,7 @@ pub fn render_sarif(report: &Report<'_>) -> String {
             }
             // A finding about a commit as a whole has no file; SARIF needs a location
             // all the same, so it points at the repository root.
-            let uri = if f.path.is_empty() { ".".to_string() } else { f.path.replace('\\', "/") };
+            let uri = if f.path.is_empty() { ".".to_string() } else { uri_reference(&f.path.replace('\\', "/")) };
             let mut physical = json!({ "artifactLocation": { "uri": uri } });
             if let Some(line) = f.line {
                 physical["region"] = json!({ "startLine": line });
@@ -90,9 +90,39 @@ pub fn render_sarif(report: &Report<'_>) -> String {
                 "rules": rules_json,
             }},
             "results": results,
+            // Columns count characters (code points), as the human and JSON reports
+            // do, not SARIF's default UTF-16 code units.
+            "columnKind": "unicodeCodePoints",
         }],
     });
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A repository path as a relative URI reference (RFC 3986): every byte but the
+/// unreserved characters and `/` percent-encoded, so that `a b#1.py` or `café.py`
+/// is read back as the same path, and `#` or `?` do not end it.
+fn uri_reference(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded_utf8() {
+        assert_eq!(uri_reference("src/main.rs"), "src/main.rs");
+        assert_eq!(uri_reference("café/ü b#1?.py"), "caf%C3%A9/%C3%BC%20b%231%3F.py");
+        assert_eq!(uri_reference("100%.txt"), "100%25.txt");
+    }
 }

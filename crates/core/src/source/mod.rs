@@ -155,12 +155,20 @@ impl ChangeSet {
         }
     }
 
-    /// Keeps only the given paths (the FILE arguments of pre-commit).
-    pub fn retain_paths(&mut self, paths: &[String]) {
+    /// Keeps only the given repository paths (the FILE arguments of pre-commit): a
+    /// file, or a folder for every file under it (`""` is the root). Returns the
+    /// paths that matched nothing, so the caller can refuse them: a FILE that judges
+    /// nothing must never pass in silence.
+    pub fn retain_paths(&mut self, paths: &[String]) -> Vec<String> {
         if paths.is_empty() {
-            return;
+            return Vec::new();
         }
-        self.touched.retain(|t| paths.iter().any(|p| p == &t.path));
+        let covers = |p: &str, path: &str| {
+            p.is_empty() || path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))
+        };
+        let unmatched = paths.iter().filter(|p| !self.touched.iter().any(|t| covers(p, &t.path))).cloned().collect();
+        self.touched.retain(|t| paths.iter().any(|p| covers(p, &t.path)));
+        unmatched
     }
 }
 

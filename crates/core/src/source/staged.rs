@@ -29,6 +29,22 @@ pub fn index_path(repo: &Repository) -> PathBuf {
     }
 }
 
+/// The blob the index git will commit holds at `path` (stage 0), read with the same
+/// mapped reader as [`staged_changes`]; `Err` when this reader cannot tell (a split
+/// index, a damaged file), so the caller can ask git instead.
+pub fn staged_blob(repo: &Repository, path: &str) -> Result<Option<Oid>> {
+    let file = index_path(repo);
+    let data = match map_file(&file) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read the index {}", file.display())),
+    };
+    let index =
+        index_file::parse(&data).with_context(|| format!("{}: a form this reader does not handle", file.display()))?;
+    let found = index.entries.binary_search_by(|e| index.path(e).cmp(path.as_bytes()));
+    Ok(found.ok().and_then(|i| Oid::from_bytes(&index.oid(&index.entries[i])).ok()))
+}
+
 /// HEAD's tree, or `None` before the first commit.
 pub fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
     match repo.head() {
