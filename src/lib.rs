@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod cli;
 pub mod deps_db;
+pub mod report;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;

@@ -13,15 +13,21 @@ fn main() -> ExitCode {
     };
     cli.common.export_osv_db();
     tollgate::guarded("tollgate", || {
-        let options = cli.common.options().map_err(anyhow::Error::msg)?;
+        // `report` has formats of its own (human, json, html): every other command
+        // validates the shared options first, as it always has.
+        let options = match &cli.command {
+            Command::Report(_) => None,
+            _ => Some(cli.common.options().map_err(anyhow::Error::msg)?),
+        };
+        let options = || options.clone().ok_or_else(|| anyhow::anyhow!("no options for this command"));
         match cli.command {
             Command::Mode(mode) => {
-                Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode.into(), &options)?)
+                Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode.into(), &options()?)?)
             }
             Command::Baseline { action: BaselineAction::Create { output, working_tree, revs } } => {
-                admin::create_baseline(&options, &output, working_tree, &revs)
+                admin::create_baseline(&options()?, &output, working_tree, &revs)
             }
-            Command::Hook { name, args } => admin::hook(name, &args, &options),
+            Command::Hook { name, args } => admin::hook(name, &args, &options()?),
             Command::Policy { action } => admin::policy(action, &cli.common),
             Command::Install(args) => admin::install(&args),
             Command::Uninstall(args) => admin::uninstall(&args),
@@ -30,6 +36,7 @@ fn main() -> ExitCode {
             // failures (panics included) into a deny.
             Command::AgentHook => Ok(admin::agent_hook(&cli.common)),
             Command::Db { action } => tollgate::deps_db::run("tollgate", &cli.common, action),
+            Command::Report(args) => tollgate::report::run(&args, &cli.common),
         }
     })
 }
