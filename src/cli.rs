@@ -8,7 +8,7 @@ use tollgate_runner::{Mode, Options};
 /// Options every mode takes.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Report format: human, json or sarif.
+    /// Report format: human, json or sarif (`report`: human, json or html).
     #[arg(long, global = true, default_value = "human", value_name = "FORMAT")]
     pub format: String,
     /// A policy file applied on top of the organisation's and the repository's.

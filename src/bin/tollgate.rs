@@ -13,13 +13,13 @@ fn main() -> ExitCode {
     };
     cli.common.export_osv_db();
     tollgate::guarded("tollgate", || {
-        // `report` has formats of its own (human, json, html): every other command
-        // validates the shared options first, as it always has.
-        let options = match &cli.command {
-            Command::Report(_) => None,
-            _ => Some(cli.common.options().map_err(anyhow::Error::msg)?),
-        };
-        let options = || options.clone().ok_or_else(|| anyhow::anyhow!("no options for this command"));
+        // `report` has formats of its own (human, json, html); every other command
+        // refuses bad shared options before it does anything, as it always has.
+        let options = cli.common.options();
+        if let (Err(e), false) = (&options, matches!(cli.command, Command::Report(_))) {
+            anyhow::bail!("{e}");
+        }
+        let options = || options.clone().map_err(anyhow::Error::msg);
         match cli.command {
             Command::Mode(mode) => {
                 Ok(tollgate_runner::run_mode(REGISTRY, "tollgate", Selection::All, &mode.into(), &options()?)?)

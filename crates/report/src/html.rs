@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::model::{top, Aggregate, Named, Report, Timeline, TOP};
+use crate::model::{top, total, Aggregate, Named, Report, Timeline, TOP};
 use crate::time::format_duration;
 
 /// Chart colours. Fixed, so that a screenshot test can find each chart by colour.
@@ -124,7 +124,7 @@ fn tiles(out: &mut String, a: &Aggregate) {
     };
     let denials = a.agent.as_ref().map_or(0, |g| g.decisions.get("deny").copied().unwrap_or(0));
     let share = a.ai_share.as_ref().map_or("–".to_string(), |s| format!("{:.0}%", s.share * 100.0));
-    let added: u64 = a.suppressions.added.as_ref().map_or(0, |m| m.values().sum());
+    let added = a.suppressions.added.as_ref().map_or(0, total);
     let runs: u64 = a.runs.values().flat_map(|r| r.values()).sum();
     let items = [
         (runs.to_string(), "hook runs".to_string()),

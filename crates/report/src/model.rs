@@ -210,9 +210,7 @@ impl Aggregate {
         for r in records {
             let result = if r.result.is_empty() { "unknown" } else { r.result.as_str() };
             *a.runs.entry(r.hook.clone()).or_default().entry(result.to_string()).or_default() += 1;
-            for (rule, n) in &r.counts {
-                *a.findings_by_rule.entry(rule.clone()).or_default() += n;
-            }
+            add_all(&mut a.findings_by_rule, &r.counts);
             add_all(&mut a.suppressions.applied, &r.suppressed);
             if let Some(added) = &r.suppressions_added {
                 added_seen = true;
@@ -310,10 +308,18 @@ fn blocking_rules(r: &Record) -> BTreeSet<&str> {
     }
 }
 
+/// Adds counts by key. Saturating: a log is input, and a count near `u64::MAX` must
+/// not overflow the report.
 fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
     for (k, n) in from {
-        *into.entry(k.clone()).or_default() += n;
+        let sum = into.entry(k.clone()).or_default();
+        *sum = sum.saturating_add(*n);
     }
+}
+
+/// The sum of a map's counts, saturating.
+pub fn total(map: &BTreeMap<String, u64>) -> u64 {
+    map.values().fold(0, |sum, n| sum.saturating_add(*n))
 }
 
 /// The `n` largest entries, largest first, ties by name.
@@ -427,8 +433,8 @@ fn ai_share(records: &[&Record]) -> Option<AiShare> {
             continue;
         }
         any = true;
-        share.added_lines += p.added_lines;
-        share.agent_lines += p.agent_lines;
+        share.added_lines = share.added_lines.saturating_add(p.added_lines);
+        share.agent_lines = share.agent_lines.saturating_add(p.agent_lines);
         add_all(&mut share.by_agent, &p.agents);
     }
     if !any {
@@ -457,7 +463,7 @@ fn timeline(records: &[&Record], caught: &[Caught]) -> Timeline {
     for r in records {
         let Some(i) = slot(r.at) else { continue };
         let b = &mut buckets[i];
-        b.findings += r.counts.values().sum::<u64>();
+        b.findings = b.findings.saturating_add(total(&r.counts));
         b.blocked_runs += u64::from(r.result == "blocked");
         if PUSH_HOOKS.contains(&r.hook.as_str()) {
             b.bypasses += r.unchecked_commits.as_ref().map_or(0, |c| c.len() as u64);
@@ -502,6 +508,18 @@ mod tests {
 
     fn aggregate(records: &[Record]) -> Aggregate {
         Aggregate::of(&records.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn huge_counts_saturate_instead_of_overflowing() {
+        let mut r = with_finding(rec(0, "/r", "pre-commit", "blocked"), "key", "a");
+        r.counts.insert("key".into(), u64::MAX);
+        r.counts.insert("other".into(), u64::MAX);
+        r.suppressed = map(&[("inline", u64::MAX)]);
+        let a = aggregate(&[r.clone(), r]);
+        assert_eq!(a.findings_by_rule["key"], u64::MAX);
+        assert_eq!(a.suppressions.applied["inline"], u64::MAX);
+        assert_eq!(a.timeline.buckets[0].findings, u64::MAX);
     }
 
     #[test]

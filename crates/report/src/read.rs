@@ -158,9 +158,11 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, ReadError> {
             let entry = entry.map_err(|source| ReadError::Io { path: dir.clone(), source })?;
             let p = entry.path();
             let kind = entry.file_type().map_err(|source| ReadError::Io { path: p.clone(), source })?;
+            // A link to a log is followed; a link to a folder is not (no loops).
+            let is_file = kind.is_file() || (kind.is_symlink() && p.is_file());
             if kind.is_dir() {
                 pending.push(p);
-            } else if kind.is_file() && p.extension().is_some_and(|e| e == "jsonl") {
+            } else if is_file && p.extension().is_some_and(|e| e == "jsonl") {
                 logs.push(p);
             }
         }
@@ -332,6 +334,18 @@ mod tests {
             files.iter().map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(rel, ["host-a/audit.jsonl.1", "host-a/audit.jsonl", "host-b/deep/repo.jsonl"]);
         assert_eq!(read_logs(&files).unwrap().records.len(), 3);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_logs_are_followed_and_links_to_folders_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let log = write(elsewhere.path(), "audit.jsonl", FORMAT_1);
+        std::os::unix::fs::symlink(&log, dir.path().join("linked.jsonl")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let files = discover(dir.path()).unwrap();
+        assert_eq!(files, [dir.path().join("linked.jsonl")]);
     }
 
     #[test]
