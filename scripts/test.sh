@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 say() { echo "scripts/test.sh: $*" >&2; }
 
 # Debian packages: git (the tests drive the real thing), shellcheck (install.sh is
-# checked by a test), a C compiler for libgit2's bundled build.
-APT_PACKAGES="git shellcheck gcc make pkg-config python3 python3-venv"
+# checked by a test), a C compiler for libgit2's bundled build, chromium (the HTML
+# report is rendered headless by a test, which fails without it).
+APT_PACKAGES="git shellcheck gcc make pkg-config python3 python3-venv chromium"
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
   missing=""
   for pkg in $APT_PACKAGES; do
@@ -34,7 +35,7 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   fi
 else
-  for tool in git shellcheck cc python3; do
+  for tool in git shellcheck cc python3 chromium; do
     command -v "$tool" >/dev/null 2>&1 || say "warning: $tool is not installed; the tests that drive it will fail"
   done
 fi

@@ -8,7 +8,8 @@ use tollgate_runner::{Mode, Options};
 /// Options every mode takes.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Report format: human, json or sarif (`inventory`: human, json or cyclonedx).
+    /// Report format: human, json or sarif (`inventory`: human, json or cyclonedx;
+    /// `report`: human, json or html).
     #[arg(long, global = true, default_value = "human", value_name = "FORMAT")]
     pub format: String,
     /// A policy file applied on top of the organisation's and the repository's.
@@ -191,6 +192,31 @@ pub enum Command {
         #[arg(long, default_value = "HEAD", value_name = "RANGE")]
         rev: String,
     },
+    /// What the gates did, from the audit log: runs, blocks, suppressions, bypasses,
+    /// fixes, agent decisions, AI share (`--format human|json|html`).
+    Report(ReportArgs),
+}
+
+/// What `tollgate report` reads and writes.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// An audit log (its rotations `.1`, `.2`… come along) or a folder of logs gathered
+    /// from a fleet (every `*.jsonl` in it, recursively).
+    #[arg(value_name = "PATH", conflicts_with = "repo")]
+    pub path: Option<PathBuf>,
+    /// The repository whose log to read (default: the one the current directory is in).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Only runs at or after DATE: `YYYY-MM-DD` (UTC midnight) or an RFC 3339 timestamp.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Report even when some lines are not records (each is still named on stderr);
+    /// without it they are an error (exit 2): a log that does not read is not summed up.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// The git hooks `tollgate hook` runs as.

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cli;
 pub mod deps_db;
 pub mod inventory;
+pub mod report;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;

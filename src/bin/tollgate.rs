@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     };
     cli.common.export_osv_db();
     tollgate::guarded("tollgate", || {
-        // Read where needed: the inventory has formats of its own (cyclonedx).
+        // Read where needed: `inventory` and `report` have formats of
+        // their own (cyclonedx; html).
         let options = || cli.common.options().map_err(anyhow::Error::msg);
         match cli.command {
             Command::Mode(mode) => {
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
             Command::AgentHook => Ok(admin::agent_hook(&cli.common)),
             Command::Db { action } => tollgate::deps_db::run("tollgate", &cli.common, action),
             Command::Inventory { path, rev } => tollgate::inventory::run(path.as_deref(), &rev, &cli.common),
+            Command::Report(args) => tollgate::report::run(&args, &cli.common),
         }
     })
 }
