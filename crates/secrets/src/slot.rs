@@ -293,6 +293,22 @@ fn is_documented_default(value: &[u8]) -> bool {
     if STAND_INS.iter().any(|s| lower.contains(s)) {
         return true;
     }
+    // The word with its decoration taken apart: `Pass@Word1`, `pass;word`, `p@ss+word`
+    // (separators dropped, and `@ $ 0` read as the letters they stand for).
+    let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let unleet: String = lower
+        .chars()
+        .map(|c| match c {
+            '@' => 'a',
+            '$' => 's',
+            '0' => 'o',
+            c => c,
+        })
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    if STAND_INS.iter().filter(|s| s.len() >= 6).any(|s| squeezed.contains(s) || unleet.contains(s)) {
+        return true;
+    }
     // A default with a decoration: `admin123!`, `P@ssw0rd1`, `Welcome1!`.
     let core = lower.trim_end_matches(|c: char| c.is_ascii_digit() || "!?#.".contains(c));
     DEFAULTS.iter().any(|d| lower == *d || (!core.is_empty() && core == *d))
@@ -309,6 +325,14 @@ mod tests {
 
     fn ok(check: &str, value: &str) -> bool {
         accepts(check, value.as_bytes()).expect("a slot check")
+    }
+
+    #[test]
+    fn stand_in_words_in_disguise_are_not_passwords() {
+        for v in ["Pass@Word1", "pass;word", "p@ss+word", "PASS-WORD-2024", "s3cr3t?no:secret!"] {
+            assert!(!ok("password-slot", v), "{v}");
+        }
+        assert!(ok("password-slot", "Tr0ub4dor&3"));
     }
 
     #[test]
