@@ -18,7 +18,12 @@ pub fn aws_key_2() -> String {
     ["AKIA", "ZP4N", "7RTQ", "WLX2", "M6KD"].concat()
 }
 
+/// The binary `name`: this build's, or the one in `TOLLGATE_TEST_BIN_DIR` when that is
+/// set (to run today's tests against an older release and see what it missed).
 pub fn bin(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("TOLLGATE_TEST_BIN_DIR") {
+        return PathBuf::from(dir).join(name);
+    }
     match name {
         "tollgate" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate")),
         "tollgate-secrets" => PathBuf::from(env!("CARGO_BIN_EXE_tollgate-secrets")),
