@@ -172,6 +172,7 @@ mod tests {
                     new_mode: Some(FileMode::REGULAR),
                 })
                 .collect(),
+            provenance: None,
         }
     }
 

@@ -164,6 +164,7 @@ pub fn commit_context(commit: &git2::Commit<'_>, info: &Arc<CommitInfo>, changes
         commit: Some(info.clone()),
         message: Some(Arc::new(Message::new(message))),
         paths: changes.path_changes(),
+        provenance: None,
     }
 }
 
