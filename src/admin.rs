@@ -225,6 +225,11 @@ impl tollgate_agent::ScannerSource for AgentScanners<'_> {
         }
         Ok(tollgate_policy::PolicyConfig::from_policy(&policy)?.disabled.into_iter().collect())
     }
+
+    fn audit_log(&self, repo: &Repository) -> bool {
+        // A policy that does not load was already reported by the judgement itself.
+        tollgate_runner::load_policy(REGISTRY, Some(repo), self.common.config.as_deref()).is_ok_and(|p| p.audit_log)
+    }
 }
 
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the

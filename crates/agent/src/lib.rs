@@ -31,6 +31,7 @@
 
 pub mod commands;
 pub mod event;
+pub mod provenance;
 pub mod shell;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -54,6 +55,12 @@ pub trait ScannerSource {
     /// Command pattern ids the policy switches off (`[policy] disable`).
     fn disabled_commands(&self, _repo: Option<&Repository>) -> Result<Vec<String>, BoxError> {
         Ok(Vec::new())
+    }
+
+    /// Whether the policy of `repo` keeps the audit log (`[settings] audit_log`), where
+    /// each judged tool call is recorded with the provenance of the lines it adds.
+    fn audit_log(&self, _repo: &Repository) -> bool {
+        false
     }
 }
 
@@ -120,7 +127,9 @@ pub fn answer(input: &[u8], scanners: &dyn ScannerSource, fallback_dir: Option<&
     let judged = catch_unwind(AssertUnwindSafe(|| {
         let event = event::parse(input)?;
         let name = event.name().to_string();
-        judge(&event, scanners, fallback_dir).map(|d| (name, d))
+        let (decision, reasons) = judge(&event, scanners, fallback_dir)?;
+        provenance::record(input, &event, &decision, &reasons, scanners, fallback_dir);
+        Ok::<_, AgentError>((name, decision))
     }));
     match judged {
         Ok(Ok((name, decision))) => Answer { decision, event: Some(name) },
@@ -141,10 +150,24 @@ fn failure_reason(what: &str) -> String {
     )
 }
 
-fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path>) -> Result<Decision, AgentError> {
+/// A decision with the rule ids behind it (for the audit log).
+type Verdict = (Decision, Vec<String>);
+
+fn allow() -> Result<Verdict, AgentError> {
+    Ok((Decision::Allow, Vec::new()))
+}
+
+/// The rule ids of findings, each once.
+fn rule_ids(findings: &[Finding]) -> Vec<String> {
+    let mut ids: Vec<String> = findings.iter().map(|f| f.rule.to_string()).collect();
+    ids.dedup();
+    ids
+}
+
+fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path>) -> Result<Verdict, AgentError> {
     match event {
-        Event::Other { .. } => Ok(Decision::Allow),
-        Event::PreToolUse { tool: ToolCall::Other { .. }, .. } => Ok(Decision::Allow),
+        Event::Other { .. } => allow(),
+        Event::PreToolUse { tool: ToolCall::Other { .. }, .. } => allow(),
         Event::PreToolUse { cwd, tool: ToolCall::FileChange { tool, path, texts, change } } => {
             let base = cwd.as_deref().or(fallback_dir);
             judge_file(tool, path, texts, change.as_ref(), base, scanners)
@@ -156,13 +179,14 @@ fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path
             let repo = cwd.as_deref().or(fallback_dir).and_then(|d| Repository::discover(d).ok());
             let findings = scan(scanners, repo.as_ref(), "(prompt)", std::slice::from_ref(prompt))?;
             if findings.is_empty() {
-                return Ok(Decision::Allow);
+                return allow();
             }
-            Ok(Decision::Deny(format!(
+            let reason = format!(
                 "tollgate: this prompt holds a credential ({}). It was not sent. Remove the value and refer to the \
                  credential by the name of the environment variable or secret store entry that holds it.",
                 list(&findings, "line")
-            )))
+            );
+            Ok((Decision::Deny(reason), rule_ids(&findings)))
         }
     }
 }
@@ -174,20 +198,18 @@ fn judge_file(
     change: Option<&event::Change>,
     base: Option<&Path>,
     scanners: &dyn ScannerSource,
-) -> Result<Decision, AgentError> {
-    let absolute = match base {
-        Some(b) if path.is_relative() => b.join(path),
-        _ => path.to_path_buf(),
-    };
+) -> Result<Verdict, AgentError> {
+    let absolute = absolute_path(path, base);
     let (repo, shown) = locate(&absolute);
     if shown == ".git/config" || shown.starts_with(".git/hooks/") {
-        return Ok(Decision::Deny(format!(
+        let reason = format!(
             "tollgate: this {tool} writes {shown}, which controls the git hooks that keep credentials out of \
              commits. Leave it alone; if a hook gets in the way, report what it says to the user."
-        )));
+        );
+        return Ok((Decision::Deny(reason), vec![provenance::GIT_HOOKS_REASON.to_string()]));
     }
     if texts.is_empty() {
-        return Ok(Decision::Allow);
+        return allow();
     }
     // The file as it will be, judged against what it is: an edit that turns a
     // placeholder into a key is caught, and a manifest's dependencies that were already
@@ -207,30 +229,46 @@ fn judge_file(
         }
     };
     if findings.is_empty() {
-        return Ok(Decision::Allow);
+        return allow();
     }
     let rule = &findings[0].rule;
+    let ids = rule_ids(&findings);
     if findings.iter().any(|f| f.redacted().is_none()) {
         // Not (only) a credential: say what the policy refuses and how to fix it.
         let helps: Vec<&str> = findings.iter().filter_map(|f| f.help.as_deref()).take(2).collect();
-        return Ok(Decision::Deny(format!(
-            "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
-            list(&findings, where_),
-            if helps.is_empty() { "Change the content so it does not.".to_string() } else { helps.join("; ") }
-        )));
+        return Ok((
+            Decision::Deny(format!(
+                "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
+                list(&findings, where_),
+                if helps.is_empty() { "Change the content so it does not.".to_string() } else { helps.join("; ") }
+            )),
+            ids,
+        ));
     }
-    Ok(Decision::Deny(format!(
-        "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
+    Ok((
+        Decision::Deny(format!(
+            "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
          make the code read the value at run time from an environment variable (os.environ[\"NAME\"], \
          process.env.NAME, std::env::var(\"NAME\"), ...) or the project's secret store, and write only the \
          variable's name. If the user confirms the value is not a real credential (a published example, a test \
          fixture), mark that line with a `tollgate:allow={rule}` comment.",
-        list(&findings, where_)
-    )))
+            list(&findings, where_)
+        )),
+        ids,
+    ))
 }
 
-fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource) -> Result<Decision, AgentError> {
+/// Where a tool's path points: relative paths are relative to the payload's `cwd`.
+fn absolute_path(path: &Path, base: Option<&Path>) -> PathBuf {
+    match base {
+        Some(b) if path.is_relative() => b.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource) -> Result<Verdict, AgentError> {
     let mut reasons = Vec::new();
+    let mut ids = Vec::new();
     let repo = dir.and_then(|d| Repository::discover(d).ok());
     let findings = scan(scanners, repo.as_ref(), "(command line)", &[command.to_string()])?;
     if !findings.is_empty() {
@@ -240,13 +278,15 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
              user sets (for example \"$API_TOKEN\"), or the tool's own credential store.",
             list(&findings, "line")
         ));
+        ids = rule_ids(&findings);
     }
     let disabled = scanners.disabled_commands(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
     let patterns = CommandPatterns::builtin()?.without(&disabled);
     for p in patterns.matches(command) {
         reasons.push(format!("tollgate: this command {} [{}]. {}", p.description, p.id, p.advice));
+        ids.push(p.id.clone());
     }
-    Ok(if reasons.is_empty() { Decision::Allow } else { Decision::Deny(reasons.join(" ")) })
+    Ok(if reasons.is_empty() { (Decision::Allow, ids) } else { (Decision::Deny(reasons.join(" ")), ids) })
 }
 
 /// The blocking findings a file's new content adds to its current content.
@@ -320,7 +360,7 @@ fn list(findings: &[Finding], line_word: &str) -> String {
 
 /// The repository a file will be in, and the path to judge it under: relative to the
 /// repository root with `/` separators when inside one, else as given.
-fn locate(file: &Path) -> (Option<Repository>, String) {
+pub(crate) fn locate(file: &Path) -> (Option<Repository>, String) {
     let shown = file.to_string_lossy().into_owned();
     // The nearest folder that exists: a new file may be written into new folders.
     let Some(existing) = file.ancestors().skip(1).find(|d| d.is_dir()) else { return (None, shown) };
