@@ -14,6 +14,10 @@
 //! Its own failures (a payload it cannot read, a policy that does not load, a panic)
 //! deny as well: in this protocol a hook that crashes lets the call through.
 //!
+//! Each tool call judged inside a repository is recorded in its audit log
+//! ([`provenance`]), with keyed digests of the lines an allowed write adds, so the
+//! commit hooks can tell which staged lines the agent wrote.
+//!
 //! ```
 //! use tollgate_agent::{answer, Decision};
 //! use tollgate_core::{Scanner, Suppressions};
