@@ -162,3 +162,46 @@ fn with_the_audit_log_off_nothing_is_recorded() {
     assert!(!repo.path().join(".git/tollgate/audit.jsonl").exists());
     assert!(!repo.path().join(".git/tollgate/provenance.key").exists());
 }
+
+#[test]
+fn hook_records_carry_the_format_2_fields() {
+    let repo = repo_with_hooks(None);
+    let remote = Repo::bare();
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let pushed = repo.git_output(&["push", "-q", "origin", "main"]);
+    assert!(pushed.status.success(), "{}", both(&pushed));
+
+    // A change that adds an inline marker and an [[allow]] entry.
+    repo.write("app.py", format!("key = \"{}\"  # tollgate:allow=aws-access-key-id\n", aws_key()));
+    repo.write(".tollgate.toml", "[[allow]]\npath = \"fixtures/**\"\nreason = \"test data\"\n");
+    let out = commit(&repo, "Allow the fixture");
+    assert!(out.status.success(), "{}", both(&out));
+    let records = audit_records(&repo);
+    let pre_commit = records.iter().rev().find(|r| r["hook"] == "pre-commit").unwrap();
+    assert_eq!(pre_commit["suppressions_added"], json!({"inline": 1, "policy": 1}), "{pre_commit}");
+
+    // A blocked commit names its rules, by check and by path.
+    repo.write("leak.py", format!("key = \"{}\"\n", aws_key_2()));
+    let out = commit(&repo, "Leak");
+    assert!(!out.status.success());
+    let records = audit_records(&repo);
+    let blocked = records.iter().rev().find(|r| r["hook"] == "pre-commit").unwrap();
+    assert_eq!(blocked["result"], "blocked");
+    assert_eq!(blocked["blocked_rules"], json!(["aws-access-key-id"]), "{blocked}");
+    assert_eq!(blocked["checks"]["secrets"]["aws-access-key-id"], 1, "{blocked}");
+    assert_eq!(blocked["paths"], json!({"leak.py": 1}), "{blocked}");
+    assert!(!std::fs::read_to_string(repo.path().join(".git/tollgate/audit.jsonl")).unwrap().contains(&aws_key_2()));
+
+    // A commit made past the hooks is named, in full, by the push that carries it.
+    repo.git(&["reset", "-q", "HEAD", "leak.py"]);
+    std::fs::remove_file(repo.path().join("leak.py")).unwrap();
+    repo.write("notes.txt", "written past the hooks\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "Skip the hooks"]);
+    let skipped = repo.head();
+    let pushed = repo.git_output(&["push", "-q", "origin", "main"]);
+    assert!(pushed.status.success(), "{}", both(&pushed));
+    let records = audit_records(&repo);
+    let pre_push = records.iter().rev().find(|r| r["hook"] == "pre-push").unwrap();
+    assert_eq!(pre_push["unchecked_commits"], json!([skipped]), "{pre_push}");
+}
