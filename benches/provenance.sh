@@ -78,7 +78,8 @@ sleep 2
 git -C "$repo" update-index -q --really-refresh
 cp "$repo/.git/tollgate/audit.jsonl" "$work/agent-log.jsonl"
 
-# The hook must see the agent's lines.
+# The hook must see the agent's lines (hooks run in the repository).
+cd "$repo"
 "$bin" hook pre-commit --config "$work/on.toml" > /dev/null
 tail -n 1 "$repo/.git/tollgate/audit.jsonl" | grep -q '"agent_lines":100' \
   || { echo "provenance.sh: pre-commit did not recognise the agent's lines" >&2; tail -n 1 "$repo/.git/tollgate/audit.jsonl" >&2; exit 1; }

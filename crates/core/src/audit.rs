@@ -166,6 +166,53 @@ impl AuditRecord {
     }
 }
 
+/// The digests an allowed agent record lists, read from the compact form
+/// `serde_json` writes; `None` when the line is not in that form.
+fn compact_agent_digests(line: &[u8]) -> Option<Vec<u64>> {
+    use memchr::memmem::find;
+    find(line, b"\"hook\":\"agent\"")?;
+    if find(line, b"\"decision\":\"deny\"").is_some() {
+        return Some(Vec::new());
+    }
+    find(line, b"\"decision\":\"")?;
+    let start = find(line, b"\"lines\":[")? + b"\"lines\":[".len();
+    let mut rest = &line[start..];
+    let mut digests = Vec::new();
+    loop {
+        match rest.first()? {
+            b']' => return Some(digests),
+            b',' if !digests.is_empty() => rest = &rest[1..],
+            _ => {}
+        }
+        let (quoted, after) = (rest.get(..18)?, &rest[18..]);
+        if quoted[0] != b'"' || quoted[17] != b'"' {
+            return None;
+        }
+        let hex = std::str::from_utf8(&quoted[1..17]).ok()?;
+        digests.push(u64::from_str_radix(hex, 16).ok()?);
+        rest = after;
+    }
+}
+
+/// The same, through the JSON parser: a record written some other way.
+fn parsed_agent_digests(line: &[u8]) -> Option<Vec<u64>> {
+    #[derive(Deserialize)]
+    struct Lines {
+        #[serde(default)]
+        decision: String,
+        #[serde(default)]
+        lines: Vec<String>,
+    }
+    #[derive(Deserialize)]
+    struct AgentOnly {
+        hook: String,
+        agent: Option<Lines>,
+    }
+    let record = serde_json::from_slice::<AgentOnly>(line).ok()?;
+    let agent = record.agent.filter(|a| record.hook == AGENT_HOOK && a.decision != "deny")?;
+    Some(agent.lines.iter().filter_map(|d| u64::from_str_radix(d, 16).ok()).collect())
+}
+
 /// The `limit` entries with the highest counts (ties by path).
 fn most_frequent(counts: BTreeMap<String, usize>, limit: usize) -> BTreeMap<String, usize> {
     if counts.len() <= limit {
@@ -236,21 +283,10 @@ impl AuditLog {
     }
 
     /// The digests of lines agents were allowed to write, from every file of the log.
-    /// Only lines of agent records are parsed (a substring test picks them), and only
-    /// their digests: this runs on every pre-commit.
+    /// This runs on every pre-commit, over up to four full files: lines are picked by
+    /// a substring test, and the compact form this writer produces is read directly
+    /// (any other spelling of a record goes through the JSON parser).
     pub fn agent_lines(&self) -> AgentLines {
-        #[derive(Deserialize)]
-        struct Lines {
-            #[serde(default)]
-            decision: String,
-            #[serde(default)]
-            lines: Vec<String>,
-        }
-        #[derive(Deserialize)]
-        struct AgentOnly {
-            hook: String,
-            agent: Option<Lines>,
-        }
         let marker = memchr::memmem::Finder::new(b"\"agent\":{");
         let mut known = AgentLines::default();
         for f in self.files() {
@@ -259,12 +295,9 @@ impl AuditLog {
                 if marker.find(line).is_none() {
                     continue;
                 }
-                let Ok(record) = serde_json::from_slice::<AgentOnly>(line) else { continue };
-                let Some(agent) = record.agent.filter(|a| record.hook == AGENT_HOOK && a.decision != "deny") else {
-                    continue;
-                };
-                for digest in &agent.lines {
-                    known.insert(digest, CLAUDE_CODE);
+                let digests = compact_agent_digests(line).or_else(|| parsed_agent_digests(line)).unwrap_or_default();
+                for digest in digests {
+                    known.insert_value(digest, CLAUDE_CODE);
                 }
             }
         }
@@ -415,5 +448,35 @@ mod tests {
         assert!(!known.is_empty());
         p.count("a", "", None, &known);
         assert_eq!(p.agent_lines, 0);
+    }
+
+    #[test]
+    fn agent_digests_read_alike_in_compact_and_other_forms() {
+        let call = AgentCall {
+            session: "s".into(),
+            tool: "Edit".into(),
+            path: None,
+            decision: "allow".into(),
+            reasons: vec!["x".into()],
+            lines: vec!["00000000000000ff".into(), "0123456789abcdef".into()],
+        };
+        let record = AuditRecord::of_agent(Path::new("/r"), call, "0");
+        let compact = serde_json::to_vec(&record).unwrap();
+        let pretty = serde_json::to_vec_pretty(&record)
+            .unwrap()
+            .iter()
+            .map(|&b| if b == b'\n' { b' ' } else { b })
+            .collect::<Vec<u8>>();
+        let expected = vec![0xff, 0x0123_4567_89ab_cdef];
+        assert_eq!(compact_agent_digests(&compact), Some(expected.clone()));
+        assert_eq!(compact_agent_digests(&pretty), None);
+        assert_eq!(parsed_agent_digests(&pretty), Some(expected));
+        let mut denied = record.clone();
+        denied.agent.as_mut().unwrap().decision = "deny".into();
+        assert_eq!(compact_agent_digests(&serde_json::to_vec(&denied).unwrap()), Some(Vec::new()));
+        assert_eq!(parsed_agent_digests(&serde_json::to_vec_pretty(&denied).unwrap()), None);
+        let mut empty = record;
+        empty.agent.as_mut().unwrap().lines.clear();
+        assert_eq!(compact_agent_digests(&serde_json::to_vec(&empty).unwrap()), Some(Vec::new()));
     }
 }

@@ -184,6 +184,11 @@ impl AgentLines {
         }
     }
 
+    /// Adds a digest already read as a number.
+    pub fn insert_value(&mut self, digest: u64, agent: &'static str) {
+        self.by_digest.insert(digest, agent);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_digest.is_empty()
     }
