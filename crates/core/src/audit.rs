@@ -166,32 +166,63 @@ impl AuditRecord {
     }
 }
 
-/// The digests an allowed agent record lists, read from the compact form
-/// `serde_json` writes; `None` when the line is not in that form.
-fn compact_agent_digests(line: &[u8]) -> Option<Vec<u64>> {
-    use memchr::memmem::find;
-    find(line, b"\"hook\":\"agent\"")?;
-    if find(line, b"\"decision\":\"deny\"").is_some() {
-        return Some(Vec::new());
-    }
-    find(line, b"\"decision\":\"")?;
-    let start = find(line, b"\"lines\":[")? + b"\"lines\":[".len();
-    let mut rest = &line[start..];
-    let mut digests = Vec::new();
-    loop {
-        match rest.first()? {
-            b']' => return Some(digests),
-            b',' if !digests.is_empty() => rest = &rest[1..],
-            _ => {}
+/// The keys of an agent record in the compact form `serde_json` writes.
+struct CompactForm {
+    hook: memchr::memmem::Finder<'static>,
+    denied: memchr::memmem::Finder<'static>,
+    decision: memchr::memmem::Finder<'static>,
+    lines: memchr::memmem::Finder<'static>,
+}
+
+impl CompactForm {
+    fn new() -> CompactForm {
+        use memchr::memmem::Finder;
+        CompactForm {
+            hook: Finder::new(b"\"hook\":\"agent\""),
+            denied: Finder::new(b"\"decision\":\"deny\""),
+            decision: Finder::new(b"\"decision\":\""),
+            lines: Finder::new(b"\"lines\":["),
         }
-        let (quoted, after) = (rest.get(..18)?, &rest[18..]);
-        if quoted[0] != b'"' || quoted[17] != b'"' {
-            return None;
-        }
-        let hex = std::str::from_utf8(&quoted[1..17]).ok()?;
-        digests.push(u64::from_str_radix(hex, 16).ok()?);
-        rest = after;
     }
+
+    /// The digests an allowed agent record lists; `None` when the line is not in the
+    /// compact form.
+    fn digests(&self, line: &[u8]) -> Option<Vec<u64>> {
+        self.hook.find(line)?;
+        if self.denied.find(line).is_some() {
+            return Some(Vec::new());
+        }
+        self.decision.find(line)?;
+        let start = self.lines.find(line)? + self.lines.needle().len();
+        let mut rest = &line[start..];
+        let mut digests = Vec::new();
+        loop {
+            match rest.first()? {
+                b']' => return Some(digests),
+                b',' if !digests.is_empty() => rest = &rest[1..],
+                _ => {}
+            }
+            let quoted = rest.get(..18)?;
+            if quoted[0] != b'"' || quoted[17] != b'"' {
+                return None;
+            }
+            digests.push(hex_u64(&quoted[1..17])?);
+            rest = &rest[18..];
+        }
+    }
+}
+
+/// Sixteen hex digits as a number.
+fn hex_u64(hex: &[u8]) -> Option<u64> {
+    hex.iter().try_fold(0u64, |n, &b| {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        Some(n << 4 | u64::from(digit))
+    })
 }
 
 /// The same, through the JSON parser: a record written some other way.
@@ -288,6 +319,7 @@ impl AuditLog {
     /// (any other spelling of a record goes through the JSON parser).
     pub fn agent_lines(&self) -> AgentLines {
         let marker = memchr::memmem::Finder::new(b"\"agent\":{");
+        let compact = CompactForm::new();
         let mut known = AgentLines::default();
         for f in self.files() {
             let Ok(bytes) = std::fs::read(&f) else { continue };
@@ -297,7 +329,7 @@ impl AuditLog {
                 if marker.find(line).is_none() {
                     continue;
                 }
-                let digests = compact_agent_digests(line).or_else(|| parsed_agent_digests(line)).unwrap_or_default();
+                let digests = compact.digests(line).or_else(|| parsed_agent_digests(line)).unwrap_or_default();
                 for digest in digests {
                     known.insert_value(digest, CLAUDE_CODE);
                 }
@@ -470,15 +502,15 @@ mod tests {
             .map(|&b| if b == b'\n' { b' ' } else { b })
             .collect::<Vec<u8>>();
         let expected = vec![0xff, 0x0123_4567_89ab_cdef];
-        assert_eq!(compact_agent_digests(&compact), Some(expected.clone()));
-        assert_eq!(compact_agent_digests(&pretty), None);
+        assert_eq!(CompactForm::new().digests(&compact), Some(expected.clone()));
+        assert_eq!(CompactForm::new().digests(&pretty), None);
         assert_eq!(parsed_agent_digests(&pretty), Some(expected));
         let mut denied = record.clone();
         denied.agent.as_mut().unwrap().decision = "deny".into();
-        assert_eq!(compact_agent_digests(&serde_json::to_vec(&denied).unwrap()), Some(Vec::new()));
+        assert_eq!(CompactForm::new().digests(&serde_json::to_vec(&denied).unwrap()), Some(Vec::new()));
         assert_eq!(parsed_agent_digests(&serde_json::to_vec_pretty(&denied).unwrap()), None);
         let mut empty = record;
         empty.agent.as_mut().unwrap().lines.clear();
-        assert_eq!(compact_agent_digests(&serde_json::to_vec(&empty).unwrap()), Some(Vec::new()));
+        assert_eq!(CompactForm::new().digests(&serde_json::to_vec(&empty).unwrap()), Some(Vec::new()));
     }
 }
