@@ -229,6 +229,11 @@ impl tollgate_agent::ScannerSource for AgentScanners<'_> {
     fn uncertain(&self, repo: Option<&Repository>) -> Result<tollgate_agent::Uncertain, BoxError> {
         Ok(tollgate_runner::load_policy(REGISTRY, repo, self.common.config.as_deref())?.agent_uncertain)
     }
+
+    fn audit_log(&self, repo: &Repository) -> bool {
+        // A policy that does not load was already reported by the judgement itself.
+        tollgate_runner::load_policy(REGISTRY, Some(repo), self.common.config.as_deref()).is_ok_and(|p| p.audit_log)
+    }
 }
 
 /// `tollgate agent-hook`: answers one Claude Code hook event. Always exits 0 with the

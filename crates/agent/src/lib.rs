@@ -21,6 +21,10 @@
 //! Its own failures (a payload it cannot read, a policy that does not load, a panic)
 //! deny as well: in this protocol a hook that crashes lets the call through.
 //!
+//! Each tool call judged inside a repository is recorded in its audit log
+//! ([`provenance`]), with keyed digests of the lines an allowed write adds, so the
+//! commit hooks can tell which staged lines the agent wrote.
+//!
 //! ```
 //! use tollgate_agent::{answer, Decision};
 //! use tollgate_core::{Scanner, Suppressions};
@@ -41,6 +45,7 @@ pub mod commands;
 pub mod controls;
 pub mod deadline;
 pub mod event;
+pub mod provenance;
 pub mod shell;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -70,6 +75,12 @@ pub trait ScannerSource {
     /// `[agent] uncertain`: the answer to a command tollgate cannot judge.
     fn uncertain(&self, _repo: Option<&Repository>) -> Result<Uncertain, BoxError> {
         Ok(Uncertain::Deny)
+    }
+
+    /// Whether the policy of `repo` keeps the audit log (`[settings] audit_log`), where
+    /// each judged tool call is recorded with the provenance of the lines it adds.
+    fn audit_log(&self, _repo: &Repository) -> bool {
+        false
     }
 }
 
@@ -142,7 +153,9 @@ pub fn answer(input: &[u8], scanners: &dyn ScannerSource, fallback_dir: Option<&
     let judged = catch_unwind(AssertUnwindSafe(|| {
         let event = event::parse(input)?;
         let name = event.name().to_string();
-        judge(&event, scanners, fallback_dir).map(|d| (name, d))
+        let (decision, reasons) = judge(&event, scanners, fallback_dir)?;
+        provenance::record(input, &event, &decision, &reasons, scanners, fallback_dir);
+        Ok::<_, AgentError>((name, decision))
     }));
     match judged {
         Ok(Ok((name, decision))) => Answer { decision, event: Some(name) },
@@ -163,10 +176,24 @@ fn failure_reason(what: &str) -> String {
     )
 }
 
-fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path>) -> Result<Decision, AgentError> {
+/// A decision with the rule ids behind it (for the audit log).
+type Verdict = (Decision, Vec<String>);
+
+fn allow() -> Result<Verdict, AgentError> {
+    Ok((Decision::Allow, Vec::new()))
+}
+
+/// The rule ids of findings, each once.
+fn rule_ids(findings: &[Finding]) -> Vec<String> {
+    let mut ids: Vec<String> = findings.iter().map(|f| f.rule.to_string()).collect();
+    ids.dedup();
+    ids
+}
+
+fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path>) -> Result<Verdict, AgentError> {
     match event {
-        Event::Other { .. } => Ok(Decision::Allow),
-        Event::PreToolUse { tool: ToolCall::Other { .. }, .. } => Ok(Decision::Allow),
+        Event::Other { .. } => allow(),
+        Event::PreToolUse { tool: ToolCall::Other { .. }, .. } => allow(),
         Event::PreToolUse { cwd, tool: ToolCall::FileChange { tool, path, texts, change } } => {
             let base = cwd.as_deref().or(fallback_dir);
             judge_file(tool, path, texts, change.as_ref(), base, scanners)
@@ -178,13 +205,14 @@ fn judge(event: &Event, scanners: &dyn ScannerSource, fallback_dir: Option<&Path
             let repo = cwd.as_deref().or(fallback_dir).and_then(|d| Repository::discover(d).ok());
             let findings = scan(scanners, repo.as_ref(), "(prompt)", std::slice::from_ref(prompt))?;
             if findings.is_empty() {
-                return Ok(Decision::Allow);
+                return allow();
             }
-            Ok(Decision::Deny(format!(
+            let reason = format!(
                 "tollgate: this prompt holds a credential ({}). It was not sent. Remove the value and refer to the \
                  credential by the name of the environment variable or secret store entry that holds it.",
                 list(&findings, "line")
-            )))
+            );
+            Ok((Decision::Deny(reason), rule_ids(&findings)))
         }
     }
 }
@@ -196,17 +224,14 @@ fn judge_file(
     change: Option<&event::Change>,
     base: Option<&Path>,
     scanners: &dyn ScannerSource,
-) -> Result<Decision, AgentError> {
-    let absolute = match base {
-        Some(b) if path.is_relative() => b.join(path),
-        _ => path.to_path_buf(),
-    };
+) -> Result<Verdict, AgentError> {
+    let absolute = absolute_path(path, base);
     let (repo, shown) = locate(&absolute);
     if let Some(reason) = protected_write(tool, &absolute, &shown, repo.as_ref(), base) {
-        return Ok(Decision::Deny(reason));
+        return Ok((Decision::Deny(reason), vec![provenance::CONTROL_REASON.to_string()]));
     }
     if texts.is_empty() {
-        return Ok(Decision::Allow);
+        return allow();
     }
     // The file as it will be, judged against what it is: an edit that turns a
     // placeholder into a key is caught, and a manifest's dependencies that were already
@@ -231,32 +256,48 @@ fn judge_file(
         }
     };
     if findings.is_empty() {
-        return Ok(Decision::Allow);
+        return allow();
     }
     let rule = &findings[0].rule;
+    let ids = rule_ids(&findings);
     if findings.iter().any(|f| f.redacted().is_none()) {
         // Not (only) a credential: say what the policy refuses and how to fix it.
         // A help that suggests an inline marker is not for an agent: it would add one.
         let helps: Vec<&str> =
             findings.iter().filter_map(|f| f.help.as_deref()).filter(|h| !h.contains(INLINE_MARKER)).take(2).collect();
-        return Ok(Decision::Deny(format!(
-            "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
-            list(&findings, where_),
-            if helps.is_empty() { "Change the content so it does not.".to_string() } else { helps.join("; ") }
-        )));
+        return Ok((
+            Decision::Deny(format!(
+                "tollgate: this {tool} would break the repository's policy in {shown} ({}). {}",
+                list(&findings, where_),
+                if helps.is_empty() { "Change the content so it does not.".to_string() } else { helps.join("; ") }
+            )),
+            ids,
+        ));
     }
-    Ok(Decision::Deny(format!(
-        "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
+    Ok((
+        Decision::Deny(format!(
+            "tollgate: this {tool} would put a credential into {shown} ({}). Do not write credentials into files: \
          make the code read the value at run time from an environment variable (os.environ[\"NAME\"], \
          process.env.NAME, std::env::var(\"NAME\"), ...) or the project's secret store, and write only the \
          variable's name. If you believe the value is not a real credential (a published example, a test \
          fixture), stop and ask the user: only they can make an exception for [{rule}], in the repository's policy.",
-        list(&findings, where_)
-    )))
+            list(&findings, where_)
+        )),
+        ids,
+    ))
 }
 
-fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource) -> Result<Decision, AgentError> {
+/// Where a tool's path points: relative paths are relative to the payload's `cwd`.
+fn absolute_path(path: &Path, base: Option<&Path>) -> PathBuf {
+    match base {
+        Some(b) if path.is_relative() => b.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource) -> Result<Verdict, AgentError> {
     let mut reasons = Vec::new();
+    let mut ids = Vec::new();
     let repo = dir.and_then(|d| Repository::discover(d).ok());
     let findings = scan(scanners, repo.as_ref(), "(command line)", &[disarm_new_markers(None, command)])?;
     if !findings.is_empty() {
@@ -266,6 +307,7 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
              user sets (for example \"$API_TOKEN\"), or the tool's own credential store.",
             list(&findings, "line")
         ));
+        ids = rule_ids(&findings);
     }
     let disabled = scanners.disabled_commands(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
     let patterns = CommandPatterns::builtin()?.without(&disabled);
@@ -275,23 +317,28 @@ fn judge_command(command: &str, dir: Option<&Path>, scanners: &dyn ScannerSource
     let quote = |detail: &str| if findings.is_empty() { format!(" (`{detail}`)") } else { String::new() };
     for (p, detail) in &judgement.matched {
         reasons.push(format!("tollgate: this command {} [{}]{}. {}", p.description, p.id, quote(detail), p.advice));
+        ids.push(p.id.clone());
     }
     if !judgement.uncertain.is_empty() {
         let why = if findings.is_empty() { judgement.uncertain.join("; ") } else { "see above".to_string() };
         let verdict = scanners.uncertain(repo.as_ref()).map_err(|e| AgentError::Policy(e.to_string()))?;
         if reasons.is_empty() && verdict == Uncertain::Ask {
-            return Ok(Decision::Ask(format!(
-                "tollgate cannot judge this command with confidence: {why}. Allow it only if you have read it and \
-                 it does not skip or switch off the repository's checks."
-            )));
+            return Ok((
+                Decision::Ask(format!(
+                    "tollgate cannot judge this command with confidence: {why}. Allow it only if you have read it \
+                     and it does not skip or switch off the repository's checks."
+                )),
+                vec![provenance::UNCERTAIN_REASON.to_string()],
+            ));
         }
+        ids.push(provenance::UNCERTAIN_REASON.to_string());
         reasons.push(format!(
             "tollgate: this command cannot be judged with confidence, so it is refused: {why}. Write the command \
              out plainly (literal git subcommands and options, no variables set outside this command line, no \
              encoded or generated code run by a shell); if it is needed as it is, ask the user to run it."
         ));
     }
-    Ok(if reasons.is_empty() { Decision::Allow } else { Decision::Deny(reasons.join(" ")) })
+    Ok(if reasons.is_empty() { (Decision::Allow, ids) } else { (Decision::Deny(reasons.join(" ")), ids) })
 }
 
 /// The denial for a write to a file that controls tollgate, if `absolute` is one: by
@@ -411,7 +458,7 @@ fn list(findings: &[Finding], line_word: &str) -> String {
 
 /// The repository a file will be in, and the path to judge it under: relative to the
 /// repository root with `/` separators when inside one, else as given.
-fn locate(file: &Path) -> (Option<Repository>, String) {
+pub(crate) fn locate(file: &Path) -> (Option<Repository>, String) {
     let shown = file.to_string_lossy().into_owned();
     // The nearest folder that exists: a new file may be written into new folders.
     let Some(existing) = file.ancestors().skip(1).find(|d| d.is_dir()) else { return (None, shown) };

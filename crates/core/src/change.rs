@@ -141,6 +141,9 @@ pub struct ChangeContext {
     pub message: Option<Arc<Message>>,
     /// Every path the change touches.
     pub paths: Vec<PathChange>,
+    /// How many of the staged change's added lines an agent wrote (pre-commit and
+    /// commit-msg, when the audit log holds agent records).
+    pub provenance: Option<Arc<crate::provenance::Provenance>>,
 }
 
 /// A byte range of a file's text made of whole added lines.

@@ -43,6 +43,7 @@ pub mod engine;
 pub mod entropy;
 pub mod finding;
 pub mod matcher;
+pub mod provenance;
 pub mod report;
 pub mod source;
 pub mod suppress;

@@ -25,6 +25,10 @@
 //! id = "workflows-reviewed"
 //! paths = [".github/workflows/**", ".tollgate.toml", "CODEOWNERS"]
 //!
+//! [policy.ai]                           # commits an agent mostly wrote must say so
+//! require_trailer_above = 0.5           # share of added lines (0 to 1) the agent hook recorded
+//! add_trailer = true                    # commit-msg adds the trailer instead of blocking
+//!
 //! [policy.mcp]                          # the MCP servers assistants may be configured with
 //! names = ["github"]
 //! packages = ["@modelcontextprotocol/server-filesystem"]
@@ -65,6 +69,35 @@ pub struct PolicySection {
     #[serde(default)]
     pub content_rule: Vec<ContentRuleDef>,
     pub mcp: Option<McpSection>,
+    pub ai: Option<AiSection>,
+}
+
+/// `[policy.ai]`: what a commit must say when an agent wrote much of it. A later layer
+/// overrides each key it sets.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiSection {
+    /// The share of staged added lines (0 to 1) agent-written above which the commit
+    /// message must credit the agent in a trailer.
+    pub require_trailer_above: Option<Spanned<f64>>,
+    /// commit-msg writes the trailer itself instead of blocking.
+    pub add_trailer: Option<bool>,
+}
+
+/// `[policy.ai]` in force.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AiPolicy {
+    /// `None`: no trailer is required, whatever the share.
+    pub require_trailer_above: Option<f64>,
+    pub add_trailer: bool,
+}
+
+impl AiPolicy {
+    /// The share above which a trailer is due: the policy's, or any agent-written line
+    /// at all when only `add_trailer` is set.
+    pub fn threshold(&self) -> Option<f64> {
+        self.require_trailer_above.or(self.add_trailer.then_some(0.0))
+    }
 }
 
 /// `[policy.mcp]`: the MCP server allowlist (globs). Layers add to it.
@@ -90,6 +123,7 @@ pub struct PolicyConfig {
     pub sizes: SizeLimits,
     pub reviewed: Vec<ReviewedRule>,
     pub mcp: McpAllowlist,
+    pub ai: AiPolicy,
     pub disabled: BTreeSet<String>,
     pub severity: BTreeMap<String, Severity>,
 }
@@ -110,6 +144,7 @@ pub const CODE_RULES: &[&str] = &[
     "claude-disable-all-hooks",
     "tollgate-hook-removed",
     "ai-config-unreadable",
+    "ai-trailer-missing",
 ];
 
 /// The agent hook's command rules (`policies/policy/agent-commands.toml`): id and what
@@ -152,6 +187,7 @@ impl PolicyConfig {
             sizes: SizeLimits::new(paths::DEFAULT_MAX_FILE_BYTES),
             reviewed: Vec::new(),
             mcp: McpAllowlist::default(),
+            ai: AiPolicy::default(),
             disabled: BTreeSet::new(),
             severity: BTreeMap::new(),
         }
@@ -236,6 +272,14 @@ impl PolicyConfig {
         for (globs, max) in compiled.sizes {
             self.sizes.add(globs, max);
         }
+        if let Some(ai) = section.ai {
+            if let Some(share) = ai.require_trailer_above {
+                self.ai.require_trailer_above = Some(share.into_inner());
+            }
+            if let Some(add) = ai.add_trailer {
+                self.ai.add_trailer = add;
+            }
+        }
         if let Some(mcp) = section.mcp {
             self.mcp.names.extend(mcp.names);
             self.mcp.commands.extend(mcp.commands);
@@ -305,6 +349,17 @@ fn compile_layer(
             });
         }
     }
+    if let Some(share) = section.ai.as_ref().and_then(|ai| ai.require_trailer_above.as_ref()) {
+        if !(0.0..=1.0).contains(share.get_ref()) {
+            errors.push(layer.error_at(
+                share.span(),
+                format!(
+                    "`require_trailer_above` is a share of the added lines, from 0 to 1 (0.5: more than half), not {}",
+                    share.get_ref()
+                ),
+            ));
+        }
+    }
     for size in &section.size {
         if let Some(globs) = globs(layer, &size.paths, &mut errors) {
             out.sizes.push((globs, size.max_bytes));
@@ -348,69 +403,6 @@ fn globs(layer: &SectionLayer, patterns: &[Spanned<String>], errors: &mut Vec<Co
         builder.build().ok()
     } else {
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use tollgate_config::LayerSource;
-
-    use super::*;
-
-    fn load(text: &str) -> Result<PolicyConfig, ConfigErrors> {
-        let layers = vec![(LayerSource::Repository(".tollgate.toml".into()), text.to_string())];
-        let policy = Policy::from_texts(layers, &["secrets", "policy"]).map_err(|e| e)?;
-        PolicyConfig::from_policy(&policy)
-    }
-
-    #[test]
-    fn a_section_adds_rules_limits_reviews_and_an_allowlist() {
-        let c = load(
-            r#"
-[policy]
-max_file_bytes = 100
-disable = ["env-variant-file"]
-
-[policy.severity]
-invisible-character = "block"
-
-[[policy.size]]
-paths = ["assets/**"]
-max_bytes = 1000
-
-[[policy.path_rule]]
-id = "exports"
-description = "exports"
-paths = ["**/exports/*.csv"]
-examples = ["exports/a.csv"]
-negative_examples = ["exports/a.md"]
-
-[[policy.reviewed]]
-id = "ci"
-paths = [".github/workflows/**"]
-
-[policy.mcp]
-names = ["github"]
-"#,
-        )
-        .unwrap();
-        assert_eq!(c.sizes.limit("src/a"), 100);
-        assert_eq!(c.sizes.limit("assets/a"), 1000);
-        assert!(!c.enabled("env-variant-file"));
-        assert_eq!(c.severity_of("invisible-character", Severity::Warn), Severity::Block);
-        assert!(c.path_rules.iter().any(|r| r.id == "exports"));
-        assert_eq!(c.reviewed[0].trailer, "Reviewed-by");
-        assert_eq!(c.mcp.names, vec!["github".to_string()]);
-    }
-
-    #[test]
-    fn every_mistake_is_located() {
-        let text = "[policy]\ndisable = [\"no-such-rule\"]\n\n[[policy.reviewed]]\nid = \"r\"\npaths = [\"a/[b\"]\n\n[policy.mcp]\nnamez = []\n";
-        let errors = load(text).unwrap_err();
-        let at: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
-        assert!(at.contains(&(2, 12)), "{errors}");
-        assert!(at.contains(&(6, 10)), "{errors}");
-        assert!(at.contains(&(9, 1)), "{errors}");
     }
 }
 
@@ -474,4 +466,81 @@ pub fn self_test(policy: &Policy) -> Result<Vec<String>, ConfigErrors> {
         }
     }
     Ok(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use tollgate_config::LayerSource;
+
+    use super::*;
+
+    fn load(text: &str) -> Result<PolicyConfig, ConfigErrors> {
+        let layers = vec![(LayerSource::Repository(".tollgate.toml".into()), text.to_string())];
+        let policy = Policy::from_texts(layers, &["secrets", "policy"])?;
+        PolicyConfig::from_policy(&policy)
+    }
+
+    #[test]
+    fn a_section_adds_rules_limits_reviews_and_an_allowlist() {
+        let c = load(
+            r#"
+[policy]
+max_file_bytes = 100
+disable = ["env-variant-file"]
+
+[policy.severity]
+invisible-character = "block"
+
+[[policy.size]]
+paths = ["assets/**"]
+max_bytes = 1000
+
+[[policy.path_rule]]
+id = "exports"
+description = "exports"
+paths = ["**/exports/*.csv"]
+examples = ["exports/a.csv"]
+negative_examples = ["exports/a.md"]
+
+[[policy.reviewed]]
+id = "ci"
+paths = [".github/workflows/**"]
+
+[policy.mcp]
+names = ["github"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.sizes.limit("src/a"), 100);
+        assert_eq!(c.sizes.limit("assets/a"), 1000);
+        assert!(!c.enabled("env-variant-file"));
+        assert_eq!(c.severity_of("invisible-character", Severity::Warn), Severity::Block);
+        assert!(c.path_rules.iter().any(|r| r.id == "exports"));
+        assert_eq!(c.reviewed[0].trailer, "Reviewed-by");
+        assert_eq!(c.mcp.names, vec!["github".to_string()]);
+    }
+
+    #[test]
+    fn the_ai_section_is_read_validated_and_located() {
+        let c = load("[policy.ai]\nrequire_trailer_above = 0.5\nadd_trailer = true\n").unwrap();
+        assert_eq!(c.ai, AiPolicy { require_trailer_above: Some(0.5), add_trailer: true });
+        assert_eq!(load("[policy.ai]\nadd_trailer = true\n").unwrap().ai.threshold(), Some(0.0));
+        assert_eq!(PolicyConfig::builtin().ai.threshold(), None);
+        let errors = load("[policy.ai]\nrequire_trailer_above = 50\n").unwrap_err();
+        let e = errors.iter().next().unwrap();
+        assert_eq!((e.line, e.column), (2, 25), "{errors}");
+        assert!(e.to_string().contains("from 0 to 1"), "{errors}");
+        let errors = load("[policy.ai]\nrequire_trailer = 0.5\n").unwrap_err();
+        assert_eq!(errors.iter().next().unwrap().line, 2, "{errors}");
+    }
+
+    #[test]
+    fn every_mistake_is_located() {
+        let text = "[policy]\ndisable = [\"no-such-rule\"]\n\n[[policy.reviewed]]\nid = \"r\"\npaths = [\"a/[b\"]\n\n[policy.mcp]\nnamez = []\n";
+        let errors = load(text).unwrap_err();
+        let at: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert!(at.contains(&(2, 12)), "{errors}");
+        assert!(at.contains(&(6, 10)), "{errors}");
+        assert!(at.contains(&(9, 1)), "{errors}");
+    }
 }

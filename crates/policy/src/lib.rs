@@ -10,6 +10,8 @@
 //!   instructions to AI agents, merge-conflict markers. No inline marker silences them.
 //! - **Reviewed paths** ([`reviewed`]): changes under given globs need a `Reviewed-by:`
 //!   trailer; an AI assistant cannot be its own reviewer.
+//! - **AI trailer** ([`ai_trailer`]): a commit whose staged lines the agent hook
+//!   mostly recorded must credit the agent (`[policy.ai]`).
 //! - **AI assistant configuration** ([`ai_config`]): MCP servers against an allowlist,
 //!   unpinned server packages, Claude Code settings that bypass permissions or remove
 //!   tollgate's own hook — parsed, never grepped.
@@ -31,6 +33,7 @@
 //! ```
 
 pub mod ai_config;
+pub mod ai_trailer;
 pub mod config;
 pub mod content;
 pub mod hidden;
@@ -265,7 +268,7 @@ impl Check for PolicyCheck {
             binary: true,
             every_path: true,
             old_content: PathSet::Globs(self.ai_paths.clone()),
-            changes: !self.config.reviewed.is_empty(),
+            changes: !self.config.reviewed.is_empty() || self.config.ai.threshold().is_some(),
             paths: PathSet::Everything,
         }
     }
@@ -282,6 +285,16 @@ impl Check for PolicyCheck {
     }
 
     fn judge_change(&self, change: &ChangeContext, out: &mut CheckOutput) {
+        let owed = change.message.as_ref().and_then(|m| ai_trailer::owed_trailer(&self.config.ai, change, m));
+        if let Some(owed) = owed {
+            let message = format!("The commit message does not credit the AI agent: {}", owed.describe());
+            if let Some(f) = self.finding(ai_trailer::RULE_AI_TRAILER_MISSING, Severity::Block, message) {
+                out.findings.push(f.on_change(change).with_help(format!(
+                    "add `{}` to the message (or set `[policy.ai] add_trailer = true` to have commit-msg add it)",
+                    owed.trailer
+                )));
+            }
+        }
         for rule in &self.config.reviewed {
             let Some(unreviewed) = rule.judge(change) else { continue };
             let message = format!("A change to reviewed paths {}", unreviewed.reason);

@@ -1,6 +1,8 @@
 //! Reviewed paths: a change under given globs (deletions and renames included) needs a
 //! trailer naming a reviewer; for a commit an AI assistant co-wrote, the reviewer named
 //! must not be the assistant. Judged where a message exists: commit-msg, push, receive.
+//! A commit counts as AI-written by its trailers, or, at commit-msg, by the staged lines
+//! the agent hook recorded in those paths: dropping the trailer does not skip the review.
 
 use globset::GlobSet;
 use serde::Deserialize;
@@ -122,9 +124,6 @@ impl ReviewedRule {
     pub fn judge(&self, change: &ChangeContext) -> Option<Unreviewed> {
         let message = change.message.as_ref()?;
         let ai = assistants(message);
-        if self.when == When::Ai && ai.is_empty() {
-            return None;
-        }
         let touched: Vec<String> = change
             .paths
             .iter()
@@ -137,13 +136,19 @@ impl ReviewedRule {
         if touched.is_empty() {
             return None;
         }
+        let agent_wrote_here =
+            change.provenance.as_ref().is_some_and(|p| touched.iter().any(|t| p.agent_paths.contains(t.as_str())));
+        if self.when == When::Ai && ai.is_empty() && !agent_wrote_here {
+            return None;
+        }
+        let who = if ai.is_empty() { "an AI agent wrote lines of these paths".to_string() } else { ai.join(", ") };
         let reviewers: Vec<&str> = message.trailer_values(&self.trailer).filter(|v| !v.trim().is_empty()).collect();
         let reason = if reviewers.is_empty() {
-            format!("needs a `{}:` trailer naming who reviewed it", self.trailer)
-        } else if !ai.is_empty() && reviewers.iter().all(|r| names_an_assistant(r)) {
+            let by_agent = if ai.is_empty() && agent_wrote_here { " (an AI agent wrote lines of them)" } else { "" };
+            format!("needs a `{}:` trailer naming who reviewed it{by_agent}", self.trailer)
+        } else if (!ai.is_empty() || agent_wrote_here) && reviewers.iter().all(|r| names_an_assistant(r)) {
             format!(
-                "an AI assistant co-wrote this commit ({}); the `{}:` trailer must name a person, not the assistant",
-                ai.join(", "),
+                "an AI assistant co-wrote this commit ({who}); the `{}:` trailer must name a person, not the assistant",
                 self.trailer
             )
         } else {
@@ -188,6 +193,7 @@ mod tests {
                     new_mode: Some(FileMode::REGULAR),
                 })
                 .collect(),
+            provenance: None,
         }
     }
 
@@ -225,6 +231,24 @@ mod tests {
         assert_eq!(rule(When::Ai).judge(&change(&paths, "CI\n")), None);
         let m = "CI\n\nCo-authored-by: GitHub Copilot <copilot@github.com>\n";
         assert!(rule(When::Ai).judge(&change(&paths, m)).is_some());
+    }
+
+    #[test]
+    fn agent_written_lines_in_the_paths_count_without_a_trailer() {
+        let paths = [(".github/workflows/ci.yml", Status::Modified), ("src/main.rs", Status::Modified)];
+        let with_agent_lines_in = |path: &str| {
+            let mut c = change(&paths, "CI\n");
+            let mut p = tollgate_core::provenance::Provenance::default();
+            p.agent_paths.insert(path.to_string());
+            c.provenance = Some(Arc::new(p));
+            c
+        };
+        let found = rule(When::Ai).judge(&with_agent_lines_in(".github/workflows/ci.yml")).unwrap();
+        assert!(found.reason.contains("an AI agent wrote"), "{}", found.reason);
+        assert_eq!(rule(When::Ai).judge(&with_agent_lines_in("src/main.rs")), None, "not in the reviewed paths");
+        let mut reviewed_by_bot = with_agent_lines_in(".github/workflows/ci.yml");
+        reviewed_by_bot.message = Some(Arc::new(Message::new("CI\n\nReviewed-by: Claude <noreply@anthropic.com>\n")));
+        assert!(rule(When::Ai).judge(&reviewed_by_bot).unwrap().reason.contains("must name a person"));
     }
 
     #[test]

@@ -20,13 +20,16 @@ pub mod registry;
 pub mod remote_tips;
 pub mod weakening;
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use git2::Repository;
 use tollgate_config::Policy;
 use tollgate_core::audit::{AuditLog, AuditRecord};
+use tollgate_core::provenance::{self, Provenance, ProvenanceKey};
 use tollgate_core::report::{Format, Report};
 use tollgate_core::source::{commits, files, message, staged};
 use tollgate_core::{ChangeContext, Check, Outcome, Scanner, Suppressions, Workload};
@@ -134,9 +137,12 @@ pub fn run_mode(
     };
     let policy = layers::load_policy_from(registry, repo.as_ref(), options.config.as_deref(), origin)?;
     let scanner = build_scanner(registry, selection, &policy, repo.as_ref(), options, mode.workload())?;
+    let extras = Extras::for_run(mode, repo.as_ref(), &policy, selection);
     let mut judged = match mode {
-        Mode::PrePush { .. } | Mode::PreReceive => judge(mode, repo.as_ref(), &scanner, &mut input.as_bytes())?,
-        _ => judge(mode, repo.as_ref(), &scanner, &mut std::io::stdin().lock())?,
+        Mode::PrePush { .. } | Mode::PreReceive => {
+            judge_with(mode, repo.as_ref(), &scanner, &extras, &mut input.as_bytes())?
+        }
+        _ => judge_with(mode, repo.as_ref(), &scanner, &extras, &mut std::io::stdin().lock())?,
     };
     if let (Some(repo), PolicyOrigin::Index | PolicyOrigin::Commit(_)) = (repo.as_ref(), origin) {
         if matches!(mode, Mode::PreCommit { .. } | Mode::PrePush { .. }) {
@@ -267,6 +273,46 @@ pub struct Judged {
     /// The tree a pre-commit run judged.
     pub tree: Option<git2::Oid>,
     pub notices: Vec<String>,
+    /// Pre-commit and commit-msg: how many staged added lines an agent wrote.
+    pub provenance: Option<Arc<Provenance>>,
+    /// Pre-push: commits made without a local check (full ids).
+    pub unchecked_commits: Vec<String>,
+    /// Pre-commit: `[[allow]]` and baseline entries the change adds, by kind.
+    pub suppressions_added: BTreeMap<String, usize>,
+}
+
+/// What a run works out besides the checks' findings.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Compute the provenance of the staged added lines (pre-commit, commit-msg).
+    pub provenance: bool,
+    /// `[policy.ai]` when the policy check runs and could owe a trailer (commit-msg).
+    pub ai: Option<tollgate_policy::config::AiPolicy>,
+    /// The baseline file, repository-relative, to count the entries a change adds.
+    pub baseline: Option<String>,
+}
+
+impl Extras {
+    /// Provenance is worked out when the audit log records it, or when the agent hook
+    /// has recorded lines (its key exists) that a policy may ask about.
+    pub fn for_run(mode: &Mode, repo: Option<&Repository>, policy: &Policy, selection: Selection) -> Extras {
+        let Some(repo) = repo.filter(|r| !r.is_bare()) else { return Extras::default() };
+        let staged = matches!(mode, Mode::PreCommit { .. } | Mode::CommitMsg { .. });
+        let key_exists = || ProvenanceKey::path_in(repo.commondir()).exists();
+        let provenance = staged && (policy.audit_log || key_exists());
+        let policy_check = match selection {
+            Selection::All => policy.check_enabled(tollgate_policy::NAME),
+            Selection::Only(name) => name == tollgate_policy::NAME && policy.check_enabled(name),
+        };
+        let ai = if provenance && policy_check && matches!(mode, Mode::CommitMsg { .. }) {
+            // A policy that does not load failed the run already, when the scanner was built.
+            tollgate_policy::PolicyConfig::from_policy(policy).ok().map(|c| c.ai)
+        } else {
+            None
+        };
+        let baseline = policy.baseline.as_ref().map(|b| b.to_string_lossy().replace('\\', "/"));
+        Extras { provenance, ai, baseline }
+    }
 }
 
 /// Runs the mode's source through the scanner, then each check's end-of-run work.
@@ -276,6 +322,17 @@ pub fn judge(
     mode: &Mode,
     repo: Option<&Repository>,
     scanner: &Scanner,
+    input: &mut dyn std::io::Read,
+) -> Result<Judged, RunError> {
+    judge_with(mode, repo, scanner, &Extras::default(), input)
+}
+
+/// [`judge`], working out the [`Extras`] asked for too.
+pub fn judge_with(
+    mode: &Mode,
+    repo: Option<&Repository>,
+    scanner: &Scanner,
+    extras: &Extras,
     input: &mut dyn std::io::Read,
 ) -> Result<Judged, RunError> {
     let need_repo = || {
@@ -305,7 +362,16 @@ pub fn judge(
                 )));
             }
             judged.tree = staged.tree;
-            let context = ChangeContext { commit: None, message: None, paths: changes.path_changes() };
+            if extras.provenance {
+                judged.provenance = Some(Arc::new(staged_provenance(repo, &changes)?));
+            }
+            judged.suppressions_added = allow_entries_added(repo, &changes, extras.baseline.as_deref());
+            let context = ChangeContext {
+                commit: None,
+                message: None,
+                paths: changes.path_changes(),
+                provenance: judged.provenance.clone(),
+            };
             tollgate_core::source::judge_changes(repo, &changes, &context, scanner, threads(), &mut judged.outcome)?;
         }
         Mode::CommitMsg { file } => {
@@ -313,15 +379,45 @@ pub fn judge(
                 Some(r) => r.config().map(|c| message::Cleanup::from_config(&c)).unwrap_or_default(),
                 None => git2::Config::open_default().map(|c| message::Cleanup::from_config(&c)).unwrap_or_default(),
             };
-            let message = message::read_message(file, &cleanup)
-                .map_err(|source| RunError::Read { what: format!("commit message {}", file.display()), source })?;
-            // The staged change the message describes: its paths, for rules on the change
-            // as a whole. Its content was judged by pre-commit.
-            let paths = match repo {
-                Some(r) if !r.is_bare() => staged::staged_changes(r)?.changes.path_changes(),
-                _ => Vec::new(),
+            let read = || {
+                message::read_message(file, &cleanup)
+                    .map_err(|source| RunError::Read { what: format!("commit message {}", file.display()), source })
             };
-            let context = ChangeContext { commit: None, message: Some(std::sync::Arc::new(message)), paths };
+            let mut message = read()?;
+            // The staged change the message describes: its paths, for rules on the change
+            // as a whole, and who wrote its lines. Its content was judged by pre-commit.
+            let changes = match repo {
+                Some(r) if !r.is_bare() => staged::staged_changes(r)?.changes,
+                _ => Default::default(),
+            };
+            if let (Some(repo), true) = (repo, extras.provenance) {
+                judged.provenance = Some(Arc::new(staged_provenance(repo, &changes)?));
+            }
+            let mut context = ChangeContext {
+                commit: None,
+                message: None,
+                paths: changes.path_changes(),
+                provenance: judged.provenance.clone(),
+            };
+            let owed = extras
+                .ai
+                .as_ref()
+                .filter(|ai| ai.add_trailer)
+                .and_then(|ai| tollgate_policy::ai_trailer::owed_trailer(ai, &context, &message));
+            if let Some(owed) = owed {
+                match add_trailer(file, &owed.trailer) {
+                    Ok(()) => {
+                        judged.notices.push(format!(
+                            "{}: tollgate added `{}` to the message",
+                            owed.describe(),
+                            owed.trailer
+                        ));
+                        message = read()?;
+                    }
+                    Err(e) => judged.notices.push(format!("could not add `{}` to the message: {e}", owed.trailer)),
+                }
+            }
+            context.message = Some(Arc::new(message));
             scanner.judge_change(&context, &mut judged.outcome);
         }
         Mode::PrePush { remote, url } => {
@@ -341,7 +437,8 @@ pub fn judge(
                     "{why}: judging every commit not under the old tips git gave (tracking refs are not trusted)"
                 ));
             }
-            judged.notices.extend(unchecked_notice(repo, &list));
+            judged.unchecked_commits = AuditLog::in_git_dir(repo.commondir()).unchecked_commit_ids(repo, &list);
+            judged.notices.extend(unchecked_notice(repo, &judged.unchecked_commits, list.len()));
             commits::judge_commits(repo, &list, scanner, &mut judged.outcome)?;
         }
         Mode::PreReceive => {
@@ -478,10 +575,9 @@ fn read_input(input: &mut dyn std::io::Read) -> Result<String, RunError> {
 }
 
 /// Names the commits of a push that no pre-commit run checked (see
-/// [`AuditLog::unchecked_commits`]); they are judged all the same.
-fn unchecked_notice(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
+/// [`AuditLog::unchecked_commit_ids`]); they are judged all the same.
+fn unchecked_notice(repo: &Repository, unchecked: &[String], pushed: usize) -> Vec<String> {
     const SHOWN: usize = 10;
-    let unchecked = AuditLog::in_git_dir(repo.commondir()).unchecked_commits(repo, list);
     if unchecked.is_empty() {
         return Vec::new();
     }
@@ -489,19 +585,94 @@ fn unchecked_notice(repo: &Repository, list: &[git2::Oid]) -> Vec<String> {
         "{} of {} commit(s) in this push were not checked by tollgate when they were made \
          (committed with --no-verify, or before tollgate was installed); they are judged now:",
         unchecked.len(),
-        list.len()
+        pushed
     )];
-    notices.extend(unchecked.iter().take(SHOWN).map(|c| format!("  {c}")));
+    let line = |id: &String| {
+        let summary = git2::Oid::from_str(id)
+            .and_then(|oid| repo.find_commit(oid))
+            .map(|c| String::from_utf8_lossy(c.summary_bytes().unwrap_or(b"")).into_owned())
+            .unwrap_or_default();
+        format!("  {} {summary}", &id[..12.min(id.len())])
+    };
+    notices.extend(unchecked.iter().take(SHOWN).map(line));
     if unchecked.len() > SHOWN {
         notices.push(format!("  … and {} more", unchecked.len() - SHOWN));
     }
     notices
 }
 
+/// The staged change's added lines, and which the agent hook recorded (see
+/// [`tollgate_core::provenance`]). No key yet means no agent line was ever recorded:
+/// the lines are counted without digesting them. A damaged key is reported and
+/// treated as none: provenance informs, it is not worth failing the commit over.
+fn staged_provenance(repo: &Repository, changes: &tollgate_core::source::ChangeSet) -> Result<Provenance, RunError> {
+    let key = ProvenanceKey::load(repo.commondir()).unwrap_or_else(|e| {
+        eprintln!("tollgate: warning: {e}");
+        None
+    });
+    let known = match key {
+        Some(_) => AuditLog::in_git_dir(repo.commondir()).agent_lines(),
+        None => Default::default(),
+    };
+    Ok(provenance::of_changes(repo, changes, key.as_ref(), &known)?)
+}
+
+/// Exceptions the staged change adds: `[[allow]]` entries of `.tollgate.toml` and
+/// entries of the baseline file, each counted as the staged file's minus HEAD's.
+fn allow_entries_added(
+    repo: &Repository,
+    changes: &tollgate_core::source::ChangeSet,
+    baseline: Option<&str>,
+) -> BTreeMap<String, usize> {
+    let mut added = BTreeMap::new();
+    let count = |oid: Option<(git2::Oid, tollgate_core::FileMode)>, what: &dyn Fn(&str) -> usize| {
+        oid.and_then(|(id, _)| repo.find_blob(id).ok())
+            .map(|b| what(&String::from_utf8_lossy(b.content())))
+            .unwrap_or(0)
+    };
+    let allow_entries = |text: &str| text.lines().filter(|l| l.trim_start().starts_with("[[allow]]")).count();
+    let baseline_entries = |text: &str| text.matches("\"fingerprint\"").count();
+    for t in &changes.touched {
+        let (kind, what): (&str, &dyn Fn(&str) -> usize) = if t.path == ".tollgate.toml" {
+            ("policy", &allow_entries)
+        } else if Some(t.path.as_str()) == baseline {
+            ("baseline", &baseline_entries)
+        } else {
+            continue;
+        };
+        let more = count(t.new, what).saturating_sub(count(t.old, what));
+        if more > 0 {
+            *added.entry(kind.to_string()).or_insert(0) += more;
+        }
+    }
+    added
+}
+
+/// Appends a trailer to the message file as git does (`git interpret-trailers`: into
+/// the trailer block, above any scissors line and comments).
+fn add_trailer(file: &Path, trailer: &str) -> Result<(), String> {
+    let out = std::process::Command::new("git")
+        .args(["interpret-trailers", "--in-place", "--if-exists", "addIfDifferent", "--trailer", trailer])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
 fn record_audit(repo: &Repository, mode: &Mode, judged: &Judged) {
     let root = repo.workdir().unwrap_or_else(|| repo.path());
     let mut record = AuditRecord::of(mode.name(), root, &judged.outcome, env!("CARGO_PKG_VERSION"));
     record.tree = judged.tree.map(|t| t.to_string());
+    record.provenance = judged.provenance.as_deref().cloned();
+    record.unchecked_commits = judged.unchecked_commits.clone();
+    record.suppressions_added = judged.suppressions_added.clone();
+    if matches!(mode, Mode::PreCommit { .. } | Mode::PrePush { .. }) {
+        record.count_inline_suppressions_added(&judged.outcome);
+    }
     let log = AuditLog::in_git_dir(repo.commondir());
     if let Err(e) = log.append(&record) {
         eprintln!("tollgate: warning: cannot write the audit log {}: {e}", log.path().display());

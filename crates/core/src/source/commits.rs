@@ -165,6 +165,7 @@ pub fn commit_context(commit: &git2::Commit<'_>, info: &Arc<CommitInfo>, changes
         commit: Some(info.clone()),
         message: Some(Arc::new(Message::new(message))),
         paths: changes.path_changes(),
+        provenance: None,
     }
 }
 
