@@ -366,9 +366,11 @@ pub fn fingerprint(rule: &str, path: &str, value: &[u8]) -> String {
 
 /// Below this many estimated bits a secret could be found again from its fingerprint
 /// by guessing (a dictionary, a pattern and the redacted hint); its fingerprint then
-/// costs a slow KDF. Provider tokens (20+ random characters) are far above it and keep
-/// the fast hash, so history scans with many findings stay fast.
-const GUESSABLE_BITS: f64 = 96.0;
+/// costs a slow KDF. Passwords and short values (a value of 16 characters or fewer
+/// always estimates below it) are under it; provider tokens (an AWS key id's 20
+/// characters estimate about 80 bits, 2^80 hashes being out of anyone's reach) keep
+/// the fast hash, so a hook or history scan with many findings stays fast.
+const GUESSABLE_BITS: f64 = 72.0;
 
 /// Whether a value is short or regular enough that guessing it from a committed
 /// baseline is practical: its length times its Shannon entropy per byte.
@@ -539,6 +541,11 @@ mod tests {
         let token: Vec<u8> =
             (0..40u8).map(|i| b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"[(i as usize * 7) % 46]).collect();
         assert!(!fingerprint("t", "p", &token).starts_with("k2"), "a random-looking token keeps the fast hash");
+        // An AWS key id's 16 random characters are out of guessing's reach; a 16-character
+        // password is not.
+        let key_id = ["AKIA", "QX7Z", "M2LR", "K9WV", "T3YP"].concat();
+        assert!(!guessable(key_id.as_bytes()));
+        assert!(guessable(b"Tr0ub4dor&3xyzw!"));
         let a = fingerprint("r", "p", b"v");
         assert_eq!(a, fingerprint("r", "p", b"v"));
         assert_ne!(a, fingerprint("r", "q", b"v"));
