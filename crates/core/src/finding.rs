@@ -375,7 +375,21 @@ const GUESSABLE_BITS: f64 = 72.0;
 /// Whether a value is short or regular enough that guessing it from a committed
 /// baseline is practical: its length times its Shannon entropy per byte.
 fn guessable(value: &[u8]) -> bool {
-    value.len() as f64 * crate::entropy::shannon(value) < GUESSABLE_BITS
+    if value.len() as f64 * crate::entropy::shannon(value) >= GUESSABLE_BITS {
+        return false;
+    }
+    // Shannon entropy undercounts a short random string that happens to repeat a
+    // character (an AWS key id with two of one letter estimates 68 bits). A value of 20
+    // characters or more drawn from a wide alphabet is a machine's token, not a person's
+    // password: 20 characters of upper case and digits are 103 bits of search.
+    let classes = [
+        value.iter().any(u8::is_ascii_lowercase),
+        value.iter().any(u8::is_ascii_uppercase),
+        value.iter().any(u8::is_ascii_digit),
+        value.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ];
+    let alphabet: f64 = [26.0, 26.0, 10.0, 32.0].iter().zip(classes).filter(|(_, has)| *has).map(|(n, _)| n).sum();
+    !(value.len() >= 20 && value.len() as f64 * alphabet.log2() >= 100.0)
 }
 
 /// scrypt with fixed parameters (N = 2^13, r = 8, p = 1: 8 MiB and about twenty
@@ -546,6 +560,8 @@ mod tests {
         let key_id = ["AKIA", "QX7Z", "M2LR", "K9WV", "T3YP"].concat();
         assert!(!guessable(key_id.as_bytes()));
         assert!(guessable(b"Tr0ub4dor&3xyzw!"));
+        assert!(!guessable(b"AKIATK2PAATK2PQQ7XAB"), "repeats do not make a 20-character key id guessable");
+        assert!(guessable(b"correcthorsebattery"), "a passphrase of words is");
         let a = fingerprint("r", "p", b"v");
         assert_eq!(a, fingerprint("r", "p", b"v"));
         assert_ne!(a, fingerprint("r", "q", b"v"));
