@@ -560,7 +560,8 @@ mod tests {
         let key_id = ["AKIA", "QX7Z", "M2LR", "K9WV", "T3YP"].concat();
         assert!(!guessable(key_id.as_bytes()));
         assert!(guessable(b"Tr0ub4dor&3xyzw!"));
-        assert!(!guessable(b"AKIATK2PAATK2PQQ7XAB"), "repeats do not make a 20-character key id guessable");
+        let repeating = ["AKIA", "TK2P", "AATK", "2PQQ", "7XAB"].concat();
+        assert!(!guessable(repeating.as_bytes()), "repeats do not make a 20-character key id guessable");
         assert!(guessable(b"correcthorsebattery"), "a passphrase of words is");
         let a = fingerprint("r", "p", b"v");
         assert_eq!(a, fingerprint("r", "p", b"v"));
