@@ -83,7 +83,7 @@ elif [ "$dry_run" = yes ]; then
 else
   command -v cargo >/dev/null 2>&1 || die "cargo is needed to build tollgate (https://rustup.rs)"
   echo "install.sh: building tollgate $version into $prefix/bin (a release build from"
-  echo "install.sh: source: about BUILD_MINUTES minutes on 2 cores, less on more)"
+  echo "install.sh: source: about 4 minutes on 2 cores, less on more)"
   cargo install --quiet --locked --force --path "$checkout" --root "$prefix"
 fi
 case ":${PATH}:" in
