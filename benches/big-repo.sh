@@ -11,7 +11,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK="$HERE/work"
+# Where corpora and results live. benches/work is git-ignored and `scan` skips ignored
+# files inside a repository (as it must), so scan figures want TOLLGATE_BENCH_WORK set
+# to a folder outside any repository.
+WORK="${TOLLGATE_BENCH_WORK:-$HERE/work}"
 SRC="$WORK/crates-src"
 REPO="$WORK/big-repo"
 NFILES_WANTED="${BIG_REPO_FILES:-55000}"

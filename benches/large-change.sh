@@ -28,7 +28,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-WORK="$HERE/work"
+# Where corpora and results live. benches/work is git-ignored and `scan` skips ignored
+# files inside a repository (as it must), so scan figures want TOLLGATE_BENCH_WORK set
+# to a folder outside any repository.
+WORK="${TOLLGATE_BENCH_WORK:-$HERE/work}"
 SRC="$WORK/crates-src"
 BIG="$WORK/big-repo"
 COPIES="$WORK/large-change"
