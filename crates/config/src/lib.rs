@@ -33,7 +33,7 @@ mod section;
 pub use date::{today, Date};
 pub use error::{line_column, ConfigError, ConfigErrors};
 pub use schema::{AgentSettings, AllowEntry, NotJudged, RuleDef, RulePack, Settings, Severity, Spanned, Uncertain};
-pub use section::SectionLayer;
+pub use section::{apply_rule_switches, SectionLayer};
 
 /// One rule of a check as the policy in force has it, for `tollgate policy show`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

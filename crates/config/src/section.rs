@@ -1,6 +1,7 @@
 //! A check's section of one policy file (`[secrets]` in `.tollgate.toml`, say): the
 //! loader finds it and keeps it; the check deserialises it into its own types.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -8,7 +9,28 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::de::{self, Source};
-use crate::{ConfigError, ConfigErrors};
+use crate::{ConfigError, ConfigErrors, Severity};
+
+/// Applies one layer's `disable`, `enable` and `[<check>.severity]` to the rule switches
+/// a check keeps, in that order: a later layer switches a rule back on or changes its
+/// severity. Every check's section has these three keys and layers them the same way.
+pub fn apply_rule_switches(
+    disabled: &mut BTreeSet<String>,
+    severity: &mut BTreeMap<String, Severity>,
+    disable: Vec<Spanned<String>>,
+    enable: Vec<Spanned<String>>,
+    severities: BTreeMap<Spanned<String>, Spanned<Severity>>,
+) {
+    for id in disable {
+        disabled.insert(id.into_inner());
+    }
+    for id in enable {
+        disabled.remove(id.get_ref());
+    }
+    for (id, level) in severities {
+        severity.insert(id.into_inner(), level.into_inner());
+    }
+}
 
 /// One layer's copy of a check's section.
 ///

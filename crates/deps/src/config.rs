@@ -441,15 +441,13 @@ impl DepsConfig {
                 ));
             }
         }
-        for id in section.disable {
-            self.disabled.insert(id.into_inner());
-        }
-        for id in section.enable {
-            self.disabled.remove(id.get_ref());
-        }
-        for (id, severity) in section.severity {
-            self.severity.insert(id.into_inner(), severity.into_inner());
-        }
+        tollgate_config::apply_rule_switches(
+            &mut self.disabled,
+            &mut self.severity,
+            section.disable,
+            section.enable,
+            section.severity,
+        );
     }
 }
 
